@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The duckdag executable: registers the TypeScript loader (the project config is TypeScript) and runs the CLI.
+import { register } from 'tsx/esm/api';
+
+register();
+const { runCli } = await import('../cli/main.ts');
+process.exitCode = await runCli(process.argv.slice(2));

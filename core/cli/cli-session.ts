@@ -1,0 +1,52 @@
+/**
+ * What every command shares: the global options, loading the config, opening the warehouse for the
+ * length of one command, and the exit code it ends with.
+ */
+import type { ResolvedConfig } from '../duckdag-config.ts';
+import { loadConfig } from '../load-config.ts';
+import { Warehouse } from '../../storage/warehouse.ts';
+import type { CliIo } from './cli-io.ts';
+import { ExitCode } from './exit-code.ts';
+
+export interface GlobalOptions {
+  readonly config: string;
+  readonly warehouse?: string;
+  readonly json: boolean;
+  readonly 'lock-timeout'?: number;
+}
+
+export class CliSession {
+  readonly io: CliIo;
+  exitCode: ExitCode = ExitCode.ok;
+
+  constructor(io: CliIo) {
+    this.io = io;
+  }
+
+  async config(options: GlobalOptions, concurrency?: number): Promise<ResolvedConfig> {
+    return loadConfig(
+      options.config,
+      { warehouse: options.warehouse, lockTimeoutMs: options['lock-timeout'], concurrency },
+      this.io.env,
+    );
+  }
+
+  /** Opens the warehouse, runs `work`, and closes the file whatever happens. */
+  async withWarehouse<T>(
+    config: ResolvedConfig,
+    access: 'read_write' | 'read_only',
+    command: string,
+    work: (warehouse: Warehouse) => Promise<T>,
+  ): Promise<T> {
+    const warehouse = await Warehouse.open({ path: config.warehousePath, access, lockTimeoutMs: config.lockTimeoutMs, command });
+    try {
+      return await work(warehouse);
+    } finally {
+      warehouse.close();
+    }
+  }
+
+  writeJson(value: unknown): void {
+    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The `duckdag` command line: parses arguments with yargs, runs one command, and maps what went
+ * wrong to an exit code (see `ExitCode`).
+ */
+import yargs, { type Argv } from 'yargs';
+import { describeError, DuckdagError } from '../errors.ts';
+import { type CliIo, processIo } from './cli-io.ts';
+import { CliSession, type GlobalOptions } from './cli-session.ts';
+import { ExitCode } from './exit-code.ts';
+import { graphCommand } from './graph-command.ts';
+import { listCommand } from './list-command.ts';
+import { materializeCommand } from './materialize-command.ts';
+import { queryCommand } from './query-command.ts';
+import { runsCommand } from './runs-command.ts';
+import { statusCommand } from './status-command.ts';
+
+/** Runs the CLI on `argv` (without the node and script paths) and resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
+  const session = new CliSession(io);
+  let usageError: string | null = null;
+  let cli = yargs([...argv])
+    .scriptName('duckdag')
+    .usage('$0 <command> [options]\n\nSoftware-defined assets in TypeScript, materialized into a DuckDB warehouse.')
+    .option('config', { type: 'string', default: 'pipeline.config.ts', describe: 'The project config file', global: true })
+    .option('warehouse', { type: 'string', describe: 'The warehouse file (overrides DUCKDAG_WAREHOUSE and the config)', global: true })
+    .option('json', { type: 'boolean', default: false, describe: 'Machine-readable JSON output', global: true })
+    .option('lock-timeout', { type: 'number', describe: 'Milliseconds to wait for a warehouse held by another process (default 10000)', global: true })
+    .env(false)
+    .strict()
+    .demandCommand(1, 'name a command')
+    .recommendCommands()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(110, io.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message: string | undefined, error: Error | undefined) => {
+      if (error !== undefined) throw error;
+      usageError = message ?? 'invalid usage';
+    }) as unknown as Argv<GlobalOptions>;
+  for (const register of [materializeCommand, listCommand, statusCommand, runsCommand, queryCommand, graphCommand]) {
+    cli = register(cli, session);
+  }
+  try {
+    await cli.parseAsync();
+  } catch (error) {
+    return reportError(io, argv, error);
+  }
+  if (usageError !== null) {
+    io.stderr.write(`error: ${usageError}\nRun \`duckdag --help\` for usage.\n`);
+    return ExitCode.usage;
+  }
+  return session.exitCode;
+}
+
+function reportError(io: CliIo, argv: readonly string[], error: unknown): ExitCode {
+  const exitCode = (error instanceof DuckdagError ? error.exitCode : ExitCode.assetFailed) as ExitCode;
+  const code = error instanceof DuckdagError ? error.code : 'DUCKDAG_INTERNAL_ERROR';
+  if (argv.includes('--json')) {
+    io.stdout.write(`${JSON.stringify({ error: { code, message: describeError(error) } }, null, 2)}\n`);
+  } else {
+    io.stderr.write(`error: ${describeError(error)}\n`);
+  }
+  if (!(error instanceof DuckdagError) && io.env.DUCKDAG_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+  return exitCode;
+}

@@ -1,0 +1,122 @@
+/**
+ * What `materialize` shows while it runs: on a terminal, a live line with the running assets,
+ * done/total and elapsed time above the finished assets; when piped, one plain line per event.
+ */
+import { createLogUpdate } from 'log-update';
+import type { AssetResult, RunEvent, RunResult } from '../run-result.ts';
+import type { CliIo } from './cli-io.ts';
+
+export interface ProgressView {
+  readonly onEvent: (event: RunEvent) => void;
+  /** Stops the live line; call once the run is over. */
+  readonly stop: () => void;
+}
+
+const symbols: Record<AssetResult['status'], string> = {
+  materialized: '✓',
+  skipped: '○',
+  failed: '✗',
+  upstream_failed: '✗',
+};
+
+/** One line describing a finished asset. */
+export function describeResult(result: AssetResult): string {
+  const head = `${symbols[result.status]} ${result.asset}`;
+  switch (result.status) {
+    case 'materialized': {
+      const size = result.rowCount === null ? 'value' : `${result.rowCount.toLocaleString('en-US')} rows`;
+      const retried = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
+      return `${head} materialized: ${size}${result.empty ? ' (empty)' : ''} in ${formatMs(result.durationMs)}${retried}`;
+    }
+    case 'skipped':
+      return `${head} skipped: ${result.reason}`;
+    case 'upstream_failed':
+      return `${head} not run: ${result.reason}`;
+    case 'failed':
+      return `${head} failed: ${result.error}`;
+  }
+}
+
+/** The closing line of a run. */
+export function describeRun(result: RunResult): string {
+  const count = (status: AssetResult['status']) => result.assets.filter((asset) => asset.status === status).length;
+  const parts = [`${count('materialized')} materialized`, `${count('skipped')} skipped`, `${count('failed')} failed`];
+  if (count('upstream_failed') > 0) parts.push(`${count('upstream_failed')} not run`);
+  return `run ${result.runId} ${result.status} (partition ${result.partitionKey}): ${parts.join(', ')} in ${formatMs(result.durationMs)}`;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function createProgressView(io: CliIo): ProgressView {
+  return io.stdout.isTTY === true ? liveView(io) : plainView(io);
+}
+
+function plainView(io: CliIo): ProgressView {
+  const write = (line: string) => io.stdout.write(`${line}\n`);
+  return {
+    onEvent: (event) => {
+      if (event.type === 'run_started') write(`run ${event.runId}: ${event.assets.length} assets, partition ${event.partitionKey}`);
+      if (event.type === 'asset_retrying') write(`↻ ${event.asset} attempt ${event.attempt} failed, retrying: ${event.error}`);
+      if (event.type === 'asset_log') write(`  ${event.asset}: ${event.message}`);
+      if (event.type === 'asset_finished') write(describeResult(event.result));
+      if (event.type === 'run_finished') write(describeRun(event.result));
+    },
+    stop: () => undefined,
+  };
+}
+
+function liveView(io: CliIo): ProgressView {
+  const live = createLogUpdate(io.stdout);
+  const running = new Set<string>();
+  const started = Date.now();
+  let done = 0;
+  let total = 0;
+  const render = () => {
+    const elapsed = formatMs(Date.now() - started);
+    const names = [...running].join(', ');
+    live(`${done}/${total} done · ${elapsed}${names === '' ? '' : ` · running: ${names}`}`);
+  };
+  const print = (line: string) => {
+    live.clear();
+    io.stdout.write(`${line}\n`);
+    render();
+  };
+  const timer = setInterval(render, 100);
+  timer.unref();
+  return {
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'run_started':
+          total = event.assets.length;
+          print(`run ${event.runId}: ${total} assets, partition ${event.partitionKey}`);
+          break;
+        case 'asset_started':
+          running.add(event.asset);
+          render();
+          break;
+        case 'asset_retrying':
+          print(`↻ ${event.asset} attempt ${event.attempt} failed, retrying: ${event.error}`);
+          break;
+        case 'asset_log':
+          print(`  ${event.asset}: ${event.message}`);
+          break;
+        case 'asset_finished':
+          running.delete(event.result.asset);
+          done += 1;
+          print(describeResult(event.result));
+          break;
+        case 'run_finished':
+          clearInterval(timer);
+          live.clear();
+          io.stdout.write(`${describeRun(event.result)}\n`);
+          break;
+      }
+    },
+    stop: () => {
+      clearInterval(timer);
+      live.done();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Every error duckdag raises on purpose. Each has a stable `code` and tells the CLI which exit code
+ * it maps to; anything else that escapes is a bug or a failure of user code.
+ */
+
+/** The base of duckdag's errors. Not meant to be subclassed outside duckdag. */
+export class DuckdagError extends Error {
+  override readonly name: string = 'DuckdagError';
+  readonly code: string;
+  /** The process exit code this error maps to when it ends a command. */
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, options?: { cause?: unknown; exitCode?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.exitCode = options?.exitCode ?? 2;
+  }
+}
+
+/** The asset definitions are invalid: a bad name, a duplicate, an unknown dependency, a cycle. */
+export class DefinitionError extends DuckdagError {
+  override readonly name = 'DefinitionError';
+}
+
+/** A selection expression names nothing or cannot be parsed. */
+export class SelectionError extends DuckdagError {
+  override readonly name = 'SelectionError';
+}
+
+/** The configuration, a command-line option or an environment variable has a bad value. */
+export class ConfigError extends DuckdagError {
+  override readonly name = 'ConfigError';
+}
+
+/** The warehouse file is held by another process for longer than we were willing to wait. */
+export class WarehouseBusyError extends DuckdagError {
+  override readonly name = 'WarehouseBusyError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DUCKDAG_WAREHOUSE_BUSY', message, { ...options, exitCode: 3 });
+  }
+}
+
+/** The warehouse cannot serve what was asked: a missing upstream materialization, a bad query. */
+export class WarehouseError extends DuckdagError {
+  override readonly name = 'WarehouseError';
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, { ...options, exitCode: 1 });
+  }
+}
+
+/** Code of an asset threw; the original error is kept as `cause`. */
+export class UserCodeError extends DuckdagError {
+  override readonly name = 'UserCodeError';
+  readonly asset: string;
+
+  constructor(asset: string, cause: unknown) {
+    super('DUCKDAG_USER_CODE_ERROR', `asset ${asset}: ${describeError(cause)}`, { cause, exitCode: 1 });
+    this.asset = asset;
+  }
+}
+
+/** The message of anything thrown, without a stack. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,74 @@
+/**
+ * The asset graph written out for other tools: Graphviz DOT, a Mermaid flowchart, or JSON.
+ */
+import type { AssetGraph } from './asset-graph.ts';
+
+export const GraphFormat = { dot: 'dot', mermaid: 'mermaid', json: 'json' } as const;
+export type GraphFormat = (typeof GraphFormat)[keyof typeof GraphFormat];
+
+/** Writes the graph in `format`; node order is topological, ties by name. */
+export function formatGraph(graph: AssetGraph, format: GraphFormat): string {
+  switch (format) {
+    case 'dot':
+      return toDot(graph);
+    case 'mermaid':
+      return toMermaid(graph);
+    case 'json':
+      return `${JSON.stringify(toJson(graph), null, 2)}\n`;
+  }
+}
+
+function dotString(text: string): string {
+  return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+}
+
+function toDot(graph: AssetGraph): string {
+  const lines = ['digraph assets {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
+  for (const name of graph.topologicalOrder) {
+    const asset = graph.get(name);
+    const label = `${name}\n${asset.kind} · ${asset.group}`;
+    const shape = asset.kind === 'value' ? ', shape=note' : '';
+    lines.push(`  ${dotString(name)} [label=${dotString(label)}${shape}];`);
+  }
+  for (const [from, to] of graph.edges()) lines.push(`  ${dotString(from)} -> ${dotString(to)};`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Node ids get a prefix so that no asset name can collide with a Mermaid keyword such as `end`. */
+function mermaidId(name: string): string {
+  return `asset_${name}`;
+}
+
+function toMermaid(graph: AssetGraph): string {
+  const lines = ['flowchart LR'];
+  for (const name of graph.topologicalOrder) {
+    const asset = graph.get(name);
+    const label = `${name}<br/>${asset.kind} · ${asset.group}`.replaceAll('"', '#quot;');
+    lines.push(asset.kind === 'value' ? `  ${mermaidId(name)}[/"${label}"/]` : `  ${mermaidId(name)}["${label}"]`);
+  }
+  for (const [from, to] of graph.edges()) lines.push(`  ${mermaidId(from)} --> ${mermaidId(to)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The graph as plain data: nodes with their definitions' facts, and edges. */
+export function toJson(graph: AssetGraph) {
+  return {
+    assets: graph.topologicalOrder.map((name) => {
+      const asset = graph.get(name);
+      return {
+        name,
+        kind: asset.kind,
+        compute: asset.compute,
+        group: asset.group,
+        description: asset.description,
+        tags: asset.tags,
+        deps: graph.parents(name),
+        partitions: asset.partitions,
+        onUpstreamEmpty: asset.onUpstreamEmpty,
+        retry: asset.retry,
+      };
+    }),
+    edges: graph.edges().map(([from, to]) => ({ from, to })),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Loads `pipeline.config.ts` (or the file `--config` names), builds and checks the asset graph, and
+ * applies overrides: `--warehouse`, then `DUCKDAG_WAREHOUSE`, then the config's own value.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnyAssetDefinition } from './asset-definition.ts';
+import { AssetGraph } from './asset-graph.ts';
+import type { DuckdagConfig, ResolvedConfig } from './duckdag-config.ts';
+import { ConfigError, describeError, DuckdagError } from './errors.ts';
+
+export interface ConfigOverrides {
+  readonly warehouse?: string;
+  readonly concurrency?: number;
+  readonly lockTimeoutMs?: number;
+}
+
+/** Imports the config module and resolves it; throws `ConfigError` or `DefinitionError` (exit 2). */
+export async function loadConfig(
+  configPath: string,
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedConfig> {
+  const absolutePath = resolve(configPath);
+  if (!existsSync(absolutePath)) {
+    throw new ConfigError('DUCKDAG_CONFIG_MISSING', `config file ${absolutePath} does not exist; pass --config PATH`);
+  }
+  const config = await importConfig(absolutePath);
+  const rootDir = dirname(absolutePath);
+  const assets = buildAssets(config, absolutePath);
+  const warehouse = overrides.warehouse ?? nonEmpty(env.DUCKDAG_WAREHOUSE);
+  return {
+    configPath: absolutePath,
+    rootDir,
+    graph: AssetGraph.build(assets),
+    warehousePath: warehouse === undefined ? resolve(rootDir, config.warehouse ?? 'data/warehouse.duckdb') : resolve(warehouse),
+    concurrency: positiveInteger('--concurrency', overrides.concurrency ?? config.concurrency ?? availableParallelism()),
+    lockTimeoutMs: nonNegative('--lock-timeout', overrides.lockTimeoutMs ?? config.lockTimeoutMs ?? 10_000),
+  };
+}
+
+async function importConfig(path: string): Promise<DuckdagConfig> {
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (error) {
+    if (error instanceof DuckdagError) throw error;
+    throw new ConfigError('DUCKDAG_CONFIG_INVALID', `cannot load config ${path}: ${describeError(error)}`, { cause: error });
+  }
+  const config = module.default;
+  if (typeof config !== 'object' || config === null || !('assets' in config)) {
+    throw new ConfigError(
+      'DUCKDAG_CONFIG_INVALID',
+      `config ${path} must export default defineConfig({ assets: [...] })`,
+    );
+  }
+  return config as DuckdagConfig;
+}
+
+function buildAssets(config: DuckdagConfig, path: string) {
+  let assets: unknown;
+  try {
+    assets = typeof config.assets === 'function' ? config.assets() : config.assets;
+  } catch (error) {
+    if (error instanceof DuckdagError) throw error;
+    throw new ConfigError('DUCKDAG_CONFIG_INVALID', `config ${path}: building the assets failed: ${describeError(error)}`, { cause: error });
+  }
+  if (!Array.isArray(assets)) {
+    throw new ConfigError('DUCKDAG_CONFIG_INVALID', `config ${path}: assets must be an array of asset definitions`);
+  }
+  return assets as readonly AnyAssetDefinition[];
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError('DUCKDAG_OPTION_INVALID', `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new ConfigError('DUCKDAG_OPTION_INVALID', `${name} must be a non-negative number, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,49 @@
+/**
+ * Checks the fields every asset shares and applies their defaults, once, when the asset is defined.
+ */
+import type { AssetDeps, AssetKind, AssetSpec, BaseAssetDefinition } from './asset-definition.ts';
+import { DefinitionError } from './errors.ts';
+import { resolveRetryPolicy } from './retry-policy.ts';
+
+const assetNamePattern = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Validates a spec and returns the framework's view of it. */
+export function resolveAssetSpec<K extends AssetKind>(
+  spec: AssetSpec<AssetDeps>,
+  kind: K,
+  compute: BaseAssetDefinition['compute'],
+): BaseAssetDefinition & { readonly kind: K } {
+  if (typeof spec.name !== 'string' || !assetNamePattern.test(spec.name)) {
+    throw new DefinitionError(
+      'DUCKDAG_ASSET_NAME_INVALID',
+      `asset name "${String(spec.name)}" is invalid: use snake_case (a lowercase letter, then lowercase letters, digits or _; at most 63 characters)`,
+    );
+  }
+  for (const [input, dep] of Object.entries(spec.deps ?? {})) {
+    if (typeof dep !== 'object' || dep === null || typeof dep.name !== 'string') {
+      throw new DefinitionError(
+        'DUCKDAG_ASSET_DEP_INVALID',
+        `asset ${spec.name}: dependency "${input}" is not an asset definition (got ${String(dep)}); was it defined after this asset?`,
+      );
+    }
+  }
+  const onUpstreamEmpty = spec.onUpstreamEmpty ?? 'skip';
+  if (onUpstreamEmpty !== 'skip' && onUpstreamEmpty !== 'run') {
+    throw new DefinitionError(
+      'DUCKDAG_ASSET_POLICY_INVALID',
+      `asset ${spec.name}: onUpstreamEmpty must be "skip" or "run", got "${String(onUpstreamEmpty)}"`,
+    );
+  }
+  return {
+    name: spec.name,
+    kind,
+    compute,
+    deps: spec.deps ?? {},
+    description: spec.description ?? '',
+    group: spec.group ?? 'default',
+    tags: spec.tags ?? {},
+    retry: resolveRetryPolicy(spec.name, spec.retry),
+    partitions: spec.partitions ?? null,
+    onUpstreamEmpty,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The questions the CLI asks of the history: the latest materialization per asset and partition,
+ * and the recent runs with their outcome counts.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { literal } from '../core/sql.ts';
+import { readTable } from './read-rows.ts';
+
+export interface TableRows {
+  readonly columns: string[];
+  readonly rows: unknown[][];
+}
+
+/** The latest materialization of each asset and partition, optionally for one partition only. */
+export async function latestMaterializations(
+  connection: DuckDBConnection,
+  filter: { partitionKey?: string; perAsset?: boolean } = {},
+): Promise<TableRows> {
+  const where = filter.partitionKey === undefined ? '' : `WHERE partition_key = ${literal(filter.partitionKey).text}`;
+  const window = filter.perAsset === true ? 'asset' : 'asset, partition_key';
+  return readTable(
+    connection,
+    `SELECT asset, partition_key, status, row_count, strftime(finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS finished_at,
+            duration_ms, attempts, coalesce(error, reason) AS detail, run_id
+     FROM duckdag.materializations ${where}
+     QUALIFY row_number() OVER (PARTITION BY ${window} ORDER BY finished_at DESC) = 1
+     ORDER BY asset, partition_key`,
+  );
+}
+
+/** The most recent runs, newest first, with how many assets ended in each status. */
+export async function recentRuns(connection: DuckDBConnection, limit: number): Promise<TableRows> {
+  return readTable(
+    connection,
+    `SELECT r.run_id, r.status, r.partition_key, r.selection,
+            strftime(r.started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS started_at,
+            CAST(date_diff('millisecond', r.started_at, r.finished_at) AS BIGINT) AS duration_ms,
+            count(*) FILTER (WHERE m.status = 'materialized') AS materialized,
+            count(*) FILTER (WHERE m.status = 'skipped') AS skipped,
+            count(*) FILTER (WHERE m.status = 'failed') AS failed,
+            count(*) FILTER (WHERE m.status = 'upstream_failed') AS upstream_failed
+     FROM duckdag.runs r LEFT JOIN duckdag.materializations m USING (run_id)
+     GROUP BY r.run_id, r.status, r.partition_key, r.selection, r.started_at, r.finished_at
+     ORDER BY r.started_at DESC
+     LIMIT ${literal(limit).text}`,
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * Reading query results as plain JSON-friendly objects: integers and decimals as numbers, times as
+ * strings, lists and structs as arrays and objects.
+ */
+import {
+  doubleFromDecimalValue,
+  DuckDBTypeId,
+  JsonDuckDBValueConverter,
+  numberFromValue,
+  type DuckDBConnection,
+  type DuckDBValueConverter,
+  type Json,
+} from '@duckdb/node-api';
+
+const wideIntegers: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+]);
+
+const plainValue: DuckDBValueConverter<unknown> = (value, type) => {
+  if (value === null) return null;
+  if (wideIntegers.has(type.typeId)) return numberFromValue(value);
+  if (type.typeId === DuckDBTypeId.DECIMAL) return doubleFromDecimalValue(value);
+  return JsonDuckDBValueConverter(value, type, plainValue as DuckDBValueConverter<Json>);
+};
+
+/** Runs a query and returns its rows as objects keyed by column name. */
+export async function readRows<Row = Record<string, unknown>>(connection: DuckDBConnection, query: string): Promise<Row[]> {
+  const reader = await connection.runAndReadAll(query);
+  return reader.convertRowObjects(plainValue) as Row[];
+}
+
+/** Runs a query and returns its column names and rows as arrays, in column order. */
+export async function readTable(
+  connection: DuckDBConnection,
+  query: string,
+): Promise<{ columns: string[]; types: string[]; rows: unknown[][] }> {
+  const reader = await connection.runAndReadAll(query);
+  return {
+    columns: reader.columnNames(),
+    types: reader.columnTypes().map(String),
+    rows: reader.convertRows(plainValue),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Where value assets keep their values: one JSON value per asset and partition in
+ * `duckdag.asset_values`, replaced inside the caller's transaction.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** Replaces the stored value (as JSON text) of an asset's partition (`null`: an unpartitioned asset). */
+export async function writeValue(
+  connection: DuckDBConnection,
+  asset: string,
+  partitionKey: string | null,
+  valueJson: string,
+  runId: string,
+): Promise<void> {
+  await connection.run(
+    `DELETE FROM duckdag.asset_values WHERE asset = $1 AND partition_key IS NOT DISTINCT FROM $2`,
+    [asset, partitionKey],
+  );
+  await connection.run(
+    `INSERT INTO duckdag.asset_values VALUES ($1, $2, $3::JSON, $4, now())`,
+    [asset, partitionKey, valueJson, runId],
+  );
+}
+
+/** The stored value, or `{ found: false }` when the asset has none for that partition. */
+export async function readValue(
+  connection: DuckDBConnection,
+  asset: string,
+  partitionKey: string | null,
+): Promise<{ found: true; value: unknown } | { found: false }> {
+  const reader = await connection.runAndReadAll(
+    `SELECT CAST(value AS VARCHAR) FROM duckdag.asset_values WHERE asset = $1 AND partition_key IS NOT DISTINCT FROM $2`,
+    [asset, partitionKey],
+  );
+  const row = reader.getRows()[0];
+  return row === undefined ? { found: false } : { found: true, value: JSON.parse(String(row[0])) };
+}

@@ -1,0 +1,94 @@
+/**
+ * The warehouse: one DuckDB file holding every table asset, the stored values and the history.
+ * One instance per command; the file is open only while the command runs, and a command that finds
+ * it held by another process waits a bounded time, then gives up with `WarehouseBusyError`.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { ConfigError, describeError, WarehouseBusyError } from '../core/errors.ts';
+import { ensureHistorySchema } from './history-schema.ts';
+import { describeOwner, lockHolderPid, removeOwnerNote, writeOwnerNote } from './warehouse-owner.ts';
+
+export interface WarehouseOptions {
+  /** Path of the DuckDB file. */
+  readonly path: string;
+  /** Writers create the file and the history schema; readers never change the file. */
+  readonly access: 'read_write' | 'read_only';
+  /** How long to wait for another process to let go of the file. */
+  readonly lockTimeoutMs: number;
+  /** What holds the file, as told to a process that has to wait for it. */
+  readonly command: string;
+}
+
+const lockPollMs = 100;
+
+export class Warehouse {
+  readonly path: string;
+  readonly access: WarehouseOptions['access'];
+  readonly #instance: DuckDBInstance;
+  readonly #connections: DuckDBConnection[] = [];
+
+  private constructor(options: WarehouseOptions, instance: DuckDBInstance) {
+    this.path = options.path;
+    this.access = options.access;
+    this.#instance = instance;
+  }
+
+  /** Opens the file, waiting up to `lockTimeoutMs` while another process holds it. */
+  static async open(options: WarehouseOptions): Promise<Warehouse> {
+    if (options.access === 'read_only' && !existsSync(options.path)) {
+      throw new ConfigError(
+        'DUCKDAG_WAREHOUSE_MISSING',
+        `warehouse ${options.path} does not exist yet; run \`duckdag materialize\` first`,
+      );
+    }
+    if (options.access === 'read_write') mkdirSync(dirname(options.path), { recursive: true });
+    const instance = await openWithin(options);
+    const warehouse = new Warehouse(options, instance);
+    if (options.access === 'read_write') {
+      writeOwnerNote(options.path, options.command);
+      await ensureHistorySchema(await warehouse.connect());
+    }
+    return warehouse;
+  }
+
+  /** A new connection on the command's one instance; closed with the warehouse. */
+  async connect(): Promise<DuckDBConnection> {
+    const connection = await this.#instance.connect();
+    this.#connections.push(connection);
+    return connection;
+  }
+
+  /** Closes every connection and the file, so other processes can open it. */
+  close(): void {
+    for (const connection of this.#connections.splice(0)) connection.closeSync();
+    this.#instance.closeSync();
+    if (this.access === 'read_write') removeOwnerNote(this.path);
+  }
+}
+
+async function openWithin(options: WarehouseOptions): Promise<DuckDBInstance> {
+  const deadline = Date.now() + options.lockTimeoutMs;
+  for (;;) {
+    try {
+      return await DuckDBInstance.create(options.path, { access_mode: options.access.toUpperCase() });
+    } catch (error) {
+      const pid = lockHolderPid(error);
+      if (pid === null) {
+        throw new ConfigError('DUCKDAG_WAREHOUSE_UNREADABLE', `cannot open warehouse ${options.path}: ${describeError(error)}`, {
+          cause: error,
+        });
+      }
+      if (Date.now() >= deadline) {
+        throw new WarehouseBusyError(
+          `warehouse busy: held by ${describeOwner(options.path, pid)}; waited ${options.lockTimeoutMs} ms for ${options.path}. ` +
+            'Try again when that command has finished, or wait longer with --lock-timeout.',
+          { cause: error },
+        );
+      }
+      await sleep(lockPollMs);
+    }
+  }
+}
