@@ -26,6 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable JSON output', global: true })
     .option('lock-timeout', { type: 'number', describe: 'Milliseconds to wait for a warehouse held by another process (default 10000)', global: true })
     .env(false)
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .strict()
     .demandCommand(1, 'name a command')
     .recommendCommands()

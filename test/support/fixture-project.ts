@@ -1,0 +1,59 @@
+/**
+ * Throwaway projects for CLI tests: a temp folder with a package.json and the files given, and a
+ * way to run the real `duckdag` executable against it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp-dir.ts';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const duckdagBin = join(repoRoot, 'core/bin/duckdag.js');
+/** Import path of duckdag's public API, for fixture configs. */
+export const coreIndex = join(repoRoot, 'core/index.ts');
+
+export interface FixtureProject {
+  readonly dir: string;
+  run(args: readonly string[], options?: { env?: NodeJS.ProcessEnv }): Promise<CliRun>;
+  /** Starts the CLI without waiting for it. */
+  spawn(args: readonly string[], options?: { env?: NodeJS.ProcessEnv }): ReturnType<typeof spawn>;
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Writes `files` (path → contents) into a temp project; `duckdag.config.ts` is the config. */
+export function fixtureProject(t: TestContext, files: Readonly<Record<string, string>>): FixtureProject {
+  const dir = tempDir(t, 'duckdag-fixture-');
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module", "private": true }\n');
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), contents);
+  }
+  const start = (args: readonly string[], options?: { env?: NodeJS.ProcessEnv }) =>
+    spawn(process.execPath, [duckdagBin, '--config', join(dir, 'duckdag.config.ts'), ...args], {
+      cwd: dir,
+      env: { ...process.env, DUCKDAG_WAREHOUSE: '', ...options?.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  return {
+    dir,
+    spawn: start,
+    run: (args, options) =>
+      new Promise((resolvePromise, reject) => {
+        const child = start(args, options);
+        let stdout = '';
+        let stderr = '';
+        child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+      }),
+  };
+}
