@@ -1,0 +1,203 @@
+/**
+ * Delivers an email: over SMTP when an `SMTP_URL` is configured, otherwise into an outbox folder as
+ * an `.eml` file, so a run without a mail server still leaves a message anyone can open.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
+import nodemailer from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
+import { ConfigError, DuckdagError, describeError } from '../../core/errors.ts';
+
+/** An email to deliver. */
+export interface OutgoingEmail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  /** Names the outbox file, `<fileStem>.eml`; usually the run partition. A plain file name, no folders. */
+  readonly fileStem: string;
+}
+
+/** What happened to a delivered email. */
+export interface SentEmail {
+  readonly messageId: string;
+  readonly accepted: string[];
+  readonly rejected: string[];
+  /** The {@link MailTransport.description} of the transport that delivered it. */
+  readonly transport: string;
+  /** When delivery finished, ISO 8601. */
+  readonly sentAt: string;
+  /** The SMTP server's final reply. */
+  readonly response?: string;
+  /** The `.eml` file the outbox transport wrote. */
+  readonly file?: string;
+}
+
+/** Where emails go. */
+export interface MailTransport {
+  readonly kind: 'smtp' | 'outbox';
+  /** Where it delivers, never with credentials: `smtp://mail.example.com:587` or `outbox data/outbox`. */
+  readonly description: string;
+  /** Delivers the email; rejects with a `DUCKDAG_MAIL_SEND_FAILED` error carrying the server's reply. */
+  send(message: OutgoingEmail): Promise<SentEmail>;
+}
+
+/** How {@link createMailTransport} picks and configures a transport. */
+export interface MailTransportOptions {
+  /**
+   * `smtp://user:password@host:587` (STARTTLS when the server offers it) or
+   * `smtps://user:password@host:465` (TLS from the start); user and password URL-encoded.
+   * Without it, emails go to `outboxDir`.
+   */
+  readonly smtpUrl?: string;
+  /** The folder the outbox transport writes `.eml` files to; created when missing. */
+  readonly outboxDir: string;
+  /** Extra TLS options for the SMTP connection, such as the `ca` of a private certificate authority. */
+  readonly tls?: ConnectionOptions;
+}
+
+interface SmtpSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+  readonly auth?: { readonly user: string; readonly pass: string };
+  readonly description: string;
+}
+
+const INVALID_SMTP_URL = 'DUCKDAG_SMTP_URL_INVALID';
+const SMTP_URL_SHAPE = 'smtp://user:password@host:587 or smtps://user:password@host:465';
+
+/**
+ * Picks the transport: SMTP when `smtpUrl` is set, otherwise the outbox folder.
+ * Throws a `ConfigError` naming `SMTP_URL` when the URL is not a valid smtp:// or smtps:// URL.
+ *
+ * @example
+ * const transport = createMailTransport({ smtpUrl: process.env.SMTP_URL, outboxDir: 'data/outbox' });
+ */
+export function createMailTransport(options: MailTransportOptions): MailTransport {
+  if (options.smtpUrl) return createSmtpTransport(parseSmtpUrl(options.smtpUrl), options.tls);
+  return createOutboxTransport(options.outboxDir);
+}
+
+function createSmtpTransport(settings: SmtpSettings, tls: ConnectionOptions | undefined): MailTransport {
+  const transporter = nodemailer.createTransport({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    auth: settings.auth,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+    tls,
+  });
+  const { description } = settings;
+  return {
+    kind: 'smtp',
+    description,
+    async send(message) {
+      try {
+        const info = await transporter.sendMail(mailOptions(message));
+        return {
+          messageId: info.messageId,
+          accepted: info.accepted,
+          rejected: info.rejected,
+          transport: description,
+          sentAt: new Date().toISOString(),
+          response: info.response,
+        };
+      } catch (error) {
+        throw new DuckdagError('DUCKDAG_MAIL_SEND_FAILED', `sending email via ${description} failed: ${describeError(error)}`, {
+          cause: error,
+          exitCode: 1,
+        });
+      }
+    },
+  };
+}
+
+function createOutboxTransport(outboxDir: string): MailTransport {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const description = `outbox ${outboxDir}`;
+  return {
+    kind: 'outbox',
+    description,
+    async send(message) {
+      const file = path.join(outboxDir, `${checkedFileStem(message.fileStem)}.eml`);
+      const info = await transporter.sendMail(mailOptions(message));
+      await writeFileAtomically(file, info.message as Buffer);
+      return {
+        messageId: info.messageId,
+        accepted: info.envelope.to,
+        rejected: [],
+        transport: description,
+        sentAt: new Date().toISOString(),
+        file,
+      };
+    },
+  };
+}
+
+function mailOptions(message: OutgoingEmail): SendMailOptions {
+  return { from: message.from, to: [...message.to], subject: message.subject, html: message.html, text: message.text };
+}
+
+function checkedFileStem(fileStem: string): string {
+  if (fileStem !== '' && path.basename(fileStem) === fileStem && !fileStem.startsWith('.')) return fileStem;
+  throw new DuckdagError('DUCKDAG_MAIL_FILE_STEM_INVALID', `the outbox file stem must be a plain file name, got ${JSON.stringify(fileStem)}`);
+}
+
+/** Readers of the outbox never see a half-written `.eml`: the temp file does not end in `.eml`. */
+async function writeFileAtomically(file: string, contents: Buffer): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temporary, contents);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Reads an SMTP URL without ever putting the password, or the URL holding it, in an error. */
+function parseSmtpUrl(smtpUrl: string): SmtpSettings {
+  const url = parseUrl(smtpUrl);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw smtpUrlError(`must use the smtp or smtps scheme, not ${url.protocol.slice(0, -1)}`);
+  }
+  if (url.hostname === '') throw smtpUrlError('has no host');
+  if (url.pathname !== '' && url.pathname !== '/') throw smtpUrlError('must not have a path');
+  if (url.search !== '' || url.hash !== '') throw smtpUrlError('must not have a query or fragment');
+  const secure = url.protocol === 'smtps:';
+  const port = url.port === '' ? (secure ? 465 : 587) : Number(url.port);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port,
+    secure,
+    ...(url.username === '' ? {} : { auth: { user: decodeUserinfo(url.username), pass: decodeUserinfo(url.password) } }),
+    description: `${url.protocol}//${url.hostname}:${port}`,
+  };
+}
+
+function parseUrl(smtpUrl: string): URL {
+  try {
+    return new URL(smtpUrl);
+  } catch {
+    throw smtpUrlError('is not a valid URL');
+  }
+}
+
+function decodeUserinfo(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw smtpUrlError('has a user or password with invalid %-encoding (write @ : / as %40 %3A %2F)');
+  }
+}
+
+function smtpUrlError(problem: string): ConfigError {
+  return new ConfigError(INVALID_SMTP_URL, `SMTP_URL ${problem}; expected ${SMTP_URL_SHAPE}`);
+}
