@@ -85,6 +85,11 @@ export interface TableAssetContext extends AssetExecutionContext {
   readonly output: TableOutput;
 }
 
+export interface ValueAssetContext<T = unknown> extends AssetExecutionContext {
+  /** The value stored for this partition by an earlier run, or `null`; e.g. a receipt of a side effect. */
+  previousValue(): Promise<T | null>;
+}
+
 /** Upstream assets by input name. */
 export type AssetDeps = Readonly<Record<string, AnyAssetDefinition>>;
 
@@ -125,7 +130,7 @@ export interface ValueAssetDefinition<T = unknown> extends BaseAssetDefinition {
   readonly kind: 'value';
   readonly materialize: (
     inputs: Readonly<Record<string, unknown>>,
-    context: AssetExecutionContext,
+    context: ValueAssetContext<T>,
   ) => Promise<T | null>;
   /** Phantom: the stored value's type, for typed inputs downstream. */
   readonly __value?: T;

@@ -12,6 +12,7 @@ export type {
   TableAssetDefinition,
   TableOutput,
   TableRef,
+  ValueAssetContext,
   ValueAssetDefinition,
 } from './asset-definition.ts';
 export { AssetKind, UpstreamEmptyPolicy } from './asset-definition.ts';

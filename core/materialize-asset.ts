@@ -6,8 +6,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { MaterializationStatus, recordMaterialization } from '../storage/run-history.ts';
 import { countRows, stagingTableName, swapPartition, swapTable, tableColumns, tableExists } from '../storage/table-swap.ts';
-import { writeValue } from '../storage/value-store.ts';
-import type { AnyAssetDefinition, AssetMetadata, TableAssetDefinition, ValueAssetDefinition } from './asset-definition.ts';
+import { readValue, writeValue } from '../storage/value-store.ts';
+import type {
+  AnyAssetDefinition,
+  AssetMetadata,
+  TableAssetDefinition,
+  ValueAssetContext,
+  ValueAssetDefinition,
+} from './asset-definition.ts';
 import { createAssetContext, createTableAssetContext, type ContextSettings } from './asset-context.ts';
 import { DuckdagError, UserCodeError } from './errors.ts';
 import { identifier } from './sql.ts';
@@ -79,8 +85,16 @@ async function materializeTable(asset: TableAssetDefinition, attempt: Materializ
 }
 
 async function materializeValue(asset: ValueAssetDefinition, attempt: MaterializeAttempt): Promise<MaterializeOutcome> {
+  const { connection, partitionKey } = attempt.settings;
   const handle = createAssetContext(attempt.settings);
-  const value = await runUserCode(asset.name, () => asset.materialize(attempt.inputs, handle.context));
+  const context: ValueAssetContext = {
+    ...handle.context,
+    previousValue: async () => {
+      const stored = await readValue(connection, asset.name, partitionKey);
+      return stored.found ? stored.value : null;
+    },
+  };
+  const value = await runUserCode(asset.name, () => asset.materialize(attempt.inputs, context));
   let serialized: string;
   try {
     serialized = JSON.stringify(value) ?? 'null';
@@ -90,7 +104,7 @@ async function materializeValue(asset: ValueAssetDefinition, attempt: Materializ
       exitCode: 1,
     });
   }
-  await writeValue(attempt.settings.connection, asset.name, attempt.settings.partitionKey, serialized, attempt.settings.runId);
+  await writeValue(connection, asset.name, partitionKey, serialized, attempt.settings.runId);
   return {
     rowCount: null,
     empty: isEmptyValue(value),

@@ -4,10 +4,10 @@
  */
 import type {
   AssetDeps,
-  AssetExecutionContext,
   AssetInputs,
   AssetSpec,
   UpstreamEmptyPolicy,
+  ValueAssetContext,
   ValueAssetDefinition,
 } from './asset-definition.ts';
 import { resolveAssetSpec } from './resolve-asset-spec.ts';
@@ -15,7 +15,7 @@ import { resolveAssetSpec } from './resolve-asset-spec.ts';
 export interface ValueAssetSpec<T, D extends AssetDeps, P extends UpstreamEmptyPolicy> extends AssetSpec<D> {
   readonly onUpstreamEmpty?: P;
   /** Returns the value; `null`, `''`, `[]` and `{}` count as empty. */
-  readonly compute: (inputs: AssetInputs<D, P>, context: AssetExecutionContext) => Promise<T | null> | T | null;
+  readonly compute: (inputs: AssetInputs<D, P>, context: ValueAssetContext<T>) => Promise<T | null> | T | null;
 }
 
 /**
