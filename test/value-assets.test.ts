@@ -36,7 +36,7 @@ test('previousValue is null on the first run and the stored value on the next', 
     compute: async (_, ctx) => {
       const previous = await ctx.previousValue();
       seen.push(previous);
-      return (previous ?? 0) + 1;
+      return (Number(previous) || 0) + 1;
     },
   });
   await warehouse.run([counter]);

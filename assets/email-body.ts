@@ -1,0 +1,55 @@
+/**
+ * `email_body`: the alert's subject, HTML and text, rendered from `templates/` with the top
+ * listings by revenue; also written to `<outbox>/<date>.html` for a preview in a browser.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TableAssetDefinition } from '../core/asset-definition.ts';
+import { dailyPartitions } from '../core/daily-partitions.ts';
+import { sql } from '../core/sql.ts';
+import { valueAsset } from '../core/value-asset.ts';
+import { renderSalesAlert, type HighVolumeSale, type RenderedEmail } from './email/sales-alert-template.ts';
+import type { PipelineSettings } from './pipeline-settings.ts';
+
+export interface EmailBody extends RenderedEmail {
+  readonly partitionKey: string;
+  /** Listings that reached the threshold; the email shows the top `shown`. */
+  readonly totalCount: number;
+  readonly shown: number;
+  /** The HTML preview written beside the outbox. */
+  readonly previewFile: string;
+}
+
+export function emailBodyAsset(settings: PipelineSettings, highVolumeSales: TableAssetDefinition) {
+  return valueAsset({
+    name: 'email_body',
+    group: 'mercadolibre',
+    tags: { layer: 'report' },
+    description: 'Subject, HTML and text of the sales alert: the top listings by estimated revenue.',
+    deps: { sales: highVolumeSales },
+    partitions: dailyPartitions('snapshot_date'),
+    compute: async ({ sales }, context): Promise<EmailBody> => {
+      const partitionKey = context.partitionKey ?? '';
+      const [total] = await context.query<{ count: number }>(sql`SELECT count(*) AS count FROM ${sales.partition}`);
+      const listings = await context.query<HighVolumeSale>(sql`
+        SELECT id, title, permalink, thumbnail, price, currency_id, price_ars, sold_quantity, revenue_ars
+        FROM ${sales.partition}
+        ORDER BY revenue_rank
+        LIMIT ${settings.emailTopN}`);
+      const rendered = renderSalesAlert(
+        { partitionKey, threshold: settings.thresholdArs, totalCount: total?.count ?? 0, listings },
+        { limit: settings.emailTopN },
+      );
+      const previewFile = join(settings.outboxDir, `${partitionKey}.html`);
+      await writeAtomically(previewFile, rendered.html);
+      return { ...rendered, partitionKey, totalCount: total?.count ?? 0, shown: listings.length, previewFile };
+    },
+  });
+}
+
+async function writeAtomically(file: string, contents: string): Promise<void> {
+  await mkdir(join(file, '..'), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, file);
+}
