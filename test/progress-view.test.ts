@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import type { CliIo } from '../core/cli/cli-io.ts';
+import { createProgressView, describeResult } from '../core/cli/progress-view.ts';
+import type { AssetResult, RunResult } from '../core/run-result.ts';
+
+function capture(isTTY: boolean): { io: CliIo; output: () => string } {
+  const stdout = Object.assign(new PassThrough(), { isTTY, columns: 100 });
+  let text = '';
+  stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { io: { stdout, stderr: new PassThrough(), env: {} }, output: () => text };
+}
+
+const done: AssetResult = {
+  asset: 'raw_listings',
+  status: 'materialized',
+  partitionKey: '2026-11-24',
+  rowCount: 1550,
+  empty: false,
+  startedAt: '2026-11-24T12:00:00.000Z',
+  durationMs: 420,
+  attempts: 1,
+  error: null,
+  reason: null,
+  metadata: {},
+};
+const skipped: AssetResult = { ...done, asset: 'email_body', status: 'skipped', rowCount: null, reason: 'upstream high_volume_sales is empty' };
+const run: RunResult = {
+  runId: 'r1',
+  status: 'succeeded',
+  partitionKey: '2026-11-24',
+  selection: '*',
+  startedAt: done.startedAt,
+  finishedAt: done.startedAt,
+  durationMs: 1500,
+  assets: [done, skipped],
+};
+
+test('piped, the progress view prints one plain line per finished asset and a closing line', () => {
+  const { io, output } = capture(false);
+  const view = createProgressView(io);
+  view.onEvent({ type: 'run_started', runId: 'r1', partitionKey: '2026-11-24', assets: ['raw_listings', 'email_body'] });
+  view.onEvent({ type: 'asset_started', asset: 'raw_listings' });
+  view.onEvent({ type: 'asset_finished', result: done });
+  view.onEvent({ type: 'asset_finished', result: skipped });
+  view.onEvent({ type: 'run_finished', result: run });
+  view.stop();
+  assert.equal(
+    output(),
+    [
+      'run r1: 2 assets, partition 2026-11-24',
+      '✓ raw_listings materialized: 1,550 rows in 420 ms',
+      '○ email_body skipped: upstream high_volume_sales is empty',
+      'run r1 succeeded (partition 2026-11-24): 1 materialized, 1 skipped, 0 failed in 1.5 s',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('on a terminal, the progress view shows the running assets and done/total live', () => {
+  const { io, output } = capture(true);
+  const view = createProgressView(io);
+  view.onEvent({ type: 'run_started', runId: 'r1', partitionKey: '2026-11-24', assets: ['raw_listings', 'email_body'] });
+  view.onEvent({ type: 'asset_started', asset: 'raw_listings' });
+  assert.match(output(), /0\/2 done · \d+ ms · running: raw_listings/);
+  view.onEvent({ type: 'asset_finished', result: done });
+  assert.match(output(), /1\/2 done/);
+  view.onEvent({ type: 'run_finished', result: run });
+  view.stop();
+  assert.match(output(), /run r1 succeeded/);
+});
+
+test('a failed asset is described with its error, an unrun one with the failed upstream', () => {
+  assert.equal(describeResult({ ...done, status: 'failed', error: 'asset raw_listings: boom' }), '✗ raw_listings failed: asset raw_listings: boom');
+  assert.equal(describeResult({ ...done, status: 'upstream_failed', reason: 'upstream x failed' }), '✗ raw_listings not run: upstream x failed');
+});
