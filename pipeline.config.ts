@@ -1,31 +1,28 @@
 /**
  * The MercadoLibre sales alert: defaults here, environment variables over them (see README).
  */
-import { mercadoLibreAssets, resolvePipelineSettings } from './assets/index.ts';
+import { mercadoLibreAssets, resolvePipelineSettings, type PipelineDefaults } from './assets/index.ts';
 import { defineConfig } from './core/index.ts';
+
+/** The pipeline's defaults; paths are relative to this folder. */
+export const pipelineDefaults: PipelineDefaults = {
+  rootDir: import.meta.dirname,
+  source: 'sample',
+  sampleDir: 'data/sample',
+  responsesDir: 'data/responses',
+  apiUrl: 'https://api.mercadolibre.com',
+  site: 'MLA',
+  itemsPerCategory: 50,
+  apiConcurrency: 4,
+  apiTimeoutMs: 15_000,
+  thresholdArs: 7_000_000,
+  emailTo: ['ventas@example.com'],
+  emailFrom: 'duckdag <alerts@duckdag.localhost>',
+  outboxDir: 'data/outbox',
+  emailTopN: 50,
+};
 
 export default defineConfig({
   warehouse: 'data/warehouse.duckdb',
-  assets: () =>
-    mercadoLibreAssets(
-      resolvePipelineSettings(
-        {
-          rootDir: import.meta.dirname,
-          source: 'sample',
-          sampleDir: 'data/sample',
-          responsesDir: 'data/responses',
-          apiUrl: 'https://api.mercadolibre.com',
-          site: 'MLA',
-          itemsPerCategory: 50,
-          apiConcurrency: 4,
-          apiTimeoutMs: 15_000,
-          thresholdArs: 7_000_000,
-          emailTo: ['ventas@example.com'],
-          emailFrom: 'duckdag <alerts@duckdag.localhost>',
-          outboxDir: 'data/outbox',
-          emailTopN: 50,
-        },
-        process.env,
-      ),
-    ),
+  assets: () => mercadoLibreAssets(resolvePipelineSettings(pipelineDefaults, process.env)),
 });

@@ -7,16 +7,10 @@ import { readRows } from '../storage/read-rows.ts';
 import type { AssetExecutionContext, AssetMetadata, TableAssetContext, TableOutput } from './asset-definition.ts';
 import { identifier, type Sql } from './sql.ts';
 
-export interface ContextSettings {
-  readonly asset: string;
-  readonly runId: string;
-  readonly partitionKey: string | null;
-  readonly force: boolean;
-  readonly attempt: number;
-  readonly signal: AbortSignal;
+/** The facts of one try, and the connection whose transaction it runs in. */
+export type ContextSettings = Pick<AssetExecutionContext, 'asset' | 'runId' | 'partitionKey' | 'force' | 'attempt' | 'signal' | 'log'> & {
   readonly connection: DuckDBConnection;
-  readonly log: (message: string) => void;
-}
+};
 
 /** A context plus what the executor reads back from it afterwards. */
 export interface ContextHandle<C extends AssetExecutionContext> {

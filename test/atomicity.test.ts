@@ -5,7 +5,7 @@ import { dailyPartitions } from '../core/daily-partitions.ts';
 import { sql } from '../core/sql.ts';
 import { sqlAsset } from '../core/sql-asset.ts';
 import { tableAsset } from '../core/table-asset.ts';
-import { coreIndex, fixtureProject } from './support/fixture-project.ts';
+import { coreIndex, fixtureProject, waitForOutput } from './support/fixture-project.ts';
 import { statuses, tempWarehouse } from './support/temp-warehouse.ts';
 
 test('an asset that throws mid-write leaves its previous rows and no staging table', async (t) => {
@@ -135,12 +135,7 @@ test('a process killed mid-materialization leaves the previous rows readable', a
   const first = await project.run(['materialize'], { env: { ROWS: '3', HANG: '0' } });
   assert.equal(first.code, 0, first.stderr);
   const child = project.spawn(['materialize'], { env: { ROWS: '200000', HANG: '1' } });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve) => {
-    const check = () => (output.includes('now hanging') ? resolve() : setTimeout(check, 20));
-    check();
-  });
+  await waitForOutput(child, 'now hanging');
   child.kill('SIGKILL');
   await once(child, 'close');
   const query = await project.run(['query', 'SELECT count(*) AS n, max(n) AS top FROM items', '--json']);
@@ -160,12 +155,7 @@ test('a run left running by a killed process is marked interrupted by the next r
     `,
   });
   const child = project.spawn(['materialize'], { env: { HANG: '1' } });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve) => {
-    const check = () => (output.includes('hanging') ? resolve() : setTimeout(check, 20));
-    check();
-  });
+  await waitForOutput(child, 'hanging');
   child.kill('SIGKILL');
   await once(child, 'close');
   assert.equal((await project.run(['materialize'], { env: { HANG: '0' } })).code, 0);

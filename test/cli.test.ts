@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { coreIndex, fixtureProject } from './support/fixture-project.ts';
+import { coreIndex, fixtureProject, waitForOutput } from './support/fixture-project.ts';
 import { smallProjectConfig } from './support/pipeline-fixtures.ts';
 
 const smallProject = (t: Parameters<typeof fixtureProject>[0]) => fixtureProject(t, { 'duckdag.config.ts': smallProjectConfig });
@@ -92,12 +92,7 @@ test('a second writer waits, then exits 3 naming the pid that holds the warehous
   const project = smallProject(t);
   const holder = project.spawn(['materialize', '--select', 'numbers'], { env: { HOLD: '1' } });
   t.after(() => holder.kill('SIGKILL'));
-  let output = '';
-  holder.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve) => {
-    const check = () => (output.includes('holding the warehouse') ? resolve() : setTimeout(check, 20));
-    check();
-  });
+  await waitForOutput(holder, 'holding the warehouse');
   const run = await project.run(['materialize', '--lock-timeout', '300']);
   assert.equal(run.code, 3);
   assert.match(run.stderr, new RegExp(`warehouse busy: held by pid ${holder.pid} since \\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z \\(duckdag materialize\\)`));

@@ -21,6 +21,18 @@ export interface FixtureProject {
   spawn(args: readonly string[], options?: { env?: NodeJS.ProcessEnv }): ReturnType<typeof spawn>;
 }
 
+/** Resolves once the child has printed `text` on stdout. */
+export function waitForOutput(child: ReturnType<typeof spawn>, text: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(text)) resolvePromise();
+    });
+    child.on('close', () => reject(new Error(`the process ended without printing "${text}"; it printed: ${output}`)));
+  });
+}
+
 export interface CliRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
