@@ -2,7 +2,6 @@
  * `email_body`: the alert's subject, HTML and text, rendered from `templates/` with the top
  * listings by revenue; also written to `<outbox>/<date>.html` for a preview in a browser.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TableAssetDefinition } from '../core/asset-definition.ts';
 import { dailyPartitions } from '../core/daily-partitions.ts';
@@ -10,6 +9,7 @@ import { sql } from '../core/sql.ts';
 import { valueAsset } from '../core/value-asset.ts';
 import { renderSalesAlert, type HighVolumeSale, type RenderedEmail } from './email/sales-alert-template.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
+import { writeFileAtomically } from './write-file-atomically.ts';
 
 export interface EmailBody extends RenderedEmail {
   readonly partitionKey: string;
@@ -41,15 +41,8 @@ export function emailBodyAsset(settings: PipelineSettings, highVolumeSales: Tabl
         { limit: settings.emailTopN },
       );
       const previewFile = join(settings.outboxDir, `${partitionKey}.html`);
-      await writeAtomically(previewFile, rendered.html);
+      await writeFileAtomically(previewFile, rendered.html);
       return { ...rendered, partitionKey, totalCount: total?.count ?? 0, shown: listings.length, previewFile };
     },
   });
-}
-
-async function writeAtomically(file: string, contents: string): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, contents);
-  await rename(temporary, file);
 }

@@ -2,13 +2,12 @@
  * Delivers an email: over SMTP when an `SMTP_URL` is configured, otherwise into an outbox folder as
  * an `.eml` file, so a run without a mail server still leaves a message anyone can open.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
 import { ConfigError, DuckdagError, describeError } from '../../core/errors.ts';
+import { writeFileAtomically } from '../write-file-atomically.ts';
 
 /** An email to deliver. */
 export interface OutgoingEmail {
@@ -147,19 +146,6 @@ function mailOptions(message: OutgoingEmail): SendMailOptions {
 function checkedFileStem(fileStem: string): string {
   if (fileStem !== '' && path.basename(fileStem) === fileStem && !fileStem.startsWith('.')) return fileStem;
   throw new DuckdagError('DUCKDAG_MAIL_FILE_STEM_INVALID', `the outbox file stem must be a plain file name, got ${JSON.stringify(fileStem)}`);
-}
-
-/** Readers of the outbox never see a half-written `.eml`: the temp file does not end in `.eml`. */
-async function writeFileAtomically(file: string, contents: Buffer): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temporary, contents);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** Reads an SMTP URL without ever putting the password, or the URL holding it, in an error. */
