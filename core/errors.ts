@@ -61,6 +61,28 @@ export class UserCodeError extends DuckdagError {
   }
 }
 
+/**
+ * Thrown by an asset's code to fail with a message of its own. With `retryable: false` the asset's
+ * remaining retries are skipped: the failure is known not to pass by itself (a refused recipient).
+ */
+export class AssetFailure extends DuckdagError {
+  override readonly name = 'AssetFailure';
+  readonly retryable: boolean;
+
+  constructor(message: string, options?: { retryable?: boolean; cause?: unknown }) {
+    super('DUCKDAG_ASSET_FAILURE', message, { cause: options?.cause, exitCode: 1 });
+    this.retryable = options?.retryable ?? true;
+  }
+}
+
+/** Whether an error, or one of its causes, is an `AssetFailure` that must not be retried. */
+export function isFinalFailure(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (current instanceof AssetFailure && !current.retryable) return true;
+  }
+  return false;
+}
+
 /** The message of anything thrown, without a stack. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;

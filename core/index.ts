@@ -21,6 +21,7 @@ export { selectAssets } from './asset-selection.ts';
 export { dailyPartitions, parsePartitionKey, todayPartitionKey, type DailyPartitions } from './daily-partitions.ts';
 export { defineConfig, type DuckdagConfig, type ResolvedConfig } from './duckdag-config.ts';
 export {
+  AssetFailure,
   ConfigError,
   DefinitionError,
   DuckdagError,

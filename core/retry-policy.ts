@@ -1,8 +1,8 @@
 /**
  * How often an asset is tried before it counts as failed, and how long to wait between tries.
  */
-import pRetry from 'p-retry';
-import { DefinitionError } from './errors.ts';
+import pRetry, { AbortError } from 'p-retry';
+import { DefinitionError, isFinalFailure } from './errors.ts';
 
 /** Retry policy as written in an asset definition. */
 export interface RetryPolicy {
@@ -39,15 +39,20 @@ export function resolveRetryPolicy(asset: string, policy: RetryPolicy | undefine
 }
 
 /**
- * Runs `attempt` until it succeeds or the policy's tries are used up; rejects with the last error.
- * `onRetry` hears about each failed try that will be tried again.
+ * Runs `attempt` until it succeeds, the policy's tries are used up, or it fails with an
+ * `AssetFailure` that is not retryable; rejects with the last error. `onRetry` hears about each
+ * failed try that will be tried again.
  */
 export async function withRetries<T>(
   policy: ResolvedRetryPolicy,
   attempt: (attemptNumber: number) => Promise<T>,
   onRetry?: (error: unknown, attemptNumber: number) => void,
 ): Promise<T> {
-  return pRetry(attempt, {
+  const finalOrRetryable = (attemptNumber: number) =>
+    attempt(attemptNumber).catch((error: unknown) => {
+      throw isFinalFailure(error) ? new AbortError(error as Error) : error;
+    });
+  return pRetry(finalOrRetryable, {
     retries: policy.attempts - 1,
     minTimeout: policy.delayMs,
     maxTimeout: policy.maxDelayMs,

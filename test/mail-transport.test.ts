@@ -2,16 +2,16 @@ import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { simpleParser } from 'mailparser';
 import type { AddressObject, ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import type { SMTPServerOptions } from 'smtp-server';
 import { createMailTransport } from '../assets/email/mail-transport.ts';
+import { AssetFailure } from '../core/errors.ts';
 import type { OutgoingEmail } from '../assets/email/mail-transport.ts';
+import { startSmtpServer as startTestSmtpServer, type ReceivedMessage, type TestSmtpServer } from './support/smtp-test-server.ts';
 
 const USERNAME = 'alerts@duckdag.test';
 const PASSWORD = 'p@ss:w/rd ñ#hunter2';
@@ -25,46 +25,8 @@ const TITLE = 'Cámara Réflex Ñandú';
  */
 const TEST_ONLY_TLS = { rejectUnauthorized: false };
 
-interface ReceivedMessage {
-  readonly raw: Buffer;
-  readonly recipients: string[];
-  readonly secure: boolean;
-}
-
-interface TestSmtpServer {
-  readonly port: number;
-  readonly received: ReceivedMessage[];
-  readonly logins: { username: string | null | undefined; password: string | null | undefined }[];
-}
-
-/** A real SMTP server on a free loopback port, closed when the test ends. */
-async function startSmtpServer(t: TestContext, options: SMTPServerOptions = {}): Promise<TestSmtpServer> {
-  const received: ReceivedMessage[] = [];
-  const logins: TestSmtpServer['logins'] = [];
-  const server = new SMTPServer({
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    onAuth(auth, _session, callback) {
-      logins.push({ username: auth.username, password: auth.password });
-      if (auth.username === USERNAME && auth.password === PASSWORD) callback(null, { user: auth.username });
-      else callback(new Error('Invalid username or password'));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const recipients = session.envelope.rcptTo.map((address) => address.address);
-        received.push({ raw: Buffer.concat(chunks), recipients, secure: session.secure });
-        callback();
-      });
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(resolve)));
-  return { port: (server.server.address() as AddressInfo).port, received, logins };
-}
+const startSmtpServer = (t: TestContext, options: SMTPServerOptions = {}) =>
+  startTestSmtpServer(t, { username: USERNAME, password: PASSWORD }, options);
 
 function alertEmail(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {
   return {
@@ -173,10 +135,21 @@ test('smtp transport rejects with the server reply when the recipient is refused
   await assert.rejects(transport.send(alertEmail({ to: ['nobody@duckdag.test'] })), (error: Error) => {
     assert.match(error.message, /550 5\.1\.1 Mailbox nobody@duckdag\.test does not exist/);
     assert.ok(error.message.includes(`smtp://127.0.0.1:${server.port}`), error.message);
-    assert.equal((error as Error & { code?: string }).code, 'DUCKDAG_MAIL_SEND_FAILED');
+    assert.ok(error instanceof AssetFailure);
+    assert.equal(error.retryable, false);
     return assertNoPassword(error);
   });
   assert.equal(server.received.length, 0);
+});
+
+test('smtp transport marks a temporary refusal (4xx) as worth retrying', async (t) => {
+  const server = await startSmtpServer(t, {
+    onRcptTo(_address, _session, callback) {
+      callback(Object.assign(new Error('4.3.0 Try again later'), { responseCode: 451 }));
+    },
+  });
+  const transport = createMailTransport({ smtpUrl: `smtp://${CREDENTIALS}@127.0.0.1:${server.port}`, outboxDir: 'unused' });
+  await assert.rejects(transport.send(alertEmail()), (error: unknown) => error instanceof AssetFailure && error.retryable && /451 4\.3\.0 Try again later/.test(error.message));
 });
 
 test('smtp transport reports recipients the server refused while delivering to the others', async (t) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AssetFailure } from '../core/errors.ts';
 import { sql } from '../core/sql.ts';
 import { tableAsset } from '../core/table-asset.ts';
 import { valueAsset } from '../core/value-asset.ts';
@@ -82,4 +83,21 @@ test('an attempt that throws a TypeError from user code is retried too', async (
   });
   const result = await warehouse.run([typo]);
   assert.equal(result.assets[0]?.status, 'materialized');
+});
+
+test('an AssetFailure that is not retryable fails at once, skipping the remaining attempts', async (t) => {
+  const warehouse = tempWarehouse(t);
+  let calls = 0;
+  const refused = valueAsset<string>({
+    name: 'refused',
+    retry: { attempts: 5, delayMs: 1 },
+    compute: () => {
+      calls += 1;
+      throw new AssetFailure('550 mailbox does not exist', { retryable: false });
+    },
+  });
+  const result = await warehouse.run([refused]);
+  assert.equal(calls, 1);
+  assert.equal(result.assets[0]?.attempts, 1);
+  assert.match(result.assets[0]?.error ?? '', /asset refused: 550 mailbox does not exist/);
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
-import { ConfigError, DuckdagError, describeError } from '../../core/errors.ts';
+import { AssetFailure, ConfigError, DuckdagError, describeError } from '../../core/errors.ts';
 import { writeFileAtomically } from '../write-file-atomically.ts';
 
 /** An email to deliver. */
@@ -40,7 +40,7 @@ export interface MailTransport {
   readonly kind: 'smtp' | 'outbox';
   /** Where it delivers, never with credentials: `smtp://mail.example.com:587` or `outbox data/outbox`. */
   readonly description: string;
-  /** Delivers the email; rejects with a `DUCKDAG_MAIL_SEND_FAILED` error carrying the server's reply. */
+  /** Delivers the email; rejects with an `AssetFailure` carrying the server's reply, not retryable when the reply is permanent (5xx). */
   send(message: OutgoingEmail): Promise<SentEmail>;
 }
 
@@ -108,13 +108,19 @@ function createSmtpTransport(settings: SmtpSettings, tls: ConnectionOptions | un
           response: info.response,
         };
       } catch (error) {
-        throw new DuckdagError('DUCKDAG_MAIL_SEND_FAILED', `sending email via ${description} failed: ${describeError(error)}`, {
+        throw new AssetFailure(`sending email via ${description} failed: ${describeError(error)}`, {
           cause: error,
-          exitCode: 1,
+          retryable: !isPermanent(error),
         });
       }
     },
   };
+}
+
+/** An SMTP 5xx reply (a refused recipient, a failed login) will not pass by trying again. */
+function isPermanent(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
 }
 
 function createOutboxTransport(outboxDir: string): MailTransport {
