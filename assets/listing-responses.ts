@@ -38,7 +38,10 @@ export async function listingResponses(settings: PipelineSettings, context: Asse
     },
     partial,
     { signal: context.signal },
-  );
+  ).catch(async (error: unknown) => {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  });
   await rm(dir, { recursive: true, force: true });
   await rename(partial, dir);
   context.log(`fetched ${summary.listings} listings in ${summary.pages} pages of ${summary.categories} categories (${summary.requests} requests, ${summary.retries} retries)`);

@@ -66,7 +66,7 @@ export class UserCodeError extends DuckdagError {
  * remaining retries are skipped: the failure is known not to pass by itself (a refused recipient).
  */
 export class AssetFailure extends DuckdagError {
-  override readonly name = 'AssetFailure';
+  override readonly name: string = 'AssetFailure';
   readonly retryable: boolean;
 
   constructor(message: string, options?: { retryable?: boolean; cause?: unknown }) {

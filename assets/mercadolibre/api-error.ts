@@ -2,7 +2,7 @@
  * A failed call to the MercadoLibre API, saying what was asked (the URL; the token travels in a
  * header and never appears here), what came back, and what to do about it.
  */
-import { DuckdagError } from '../../core/errors.ts';
+import { AssetFailure } from '../../core/errors.ts';
 
 export interface ApiErrorDetails {
   readonly url: string;
@@ -14,7 +14,8 @@ export interface ApiErrorDetails {
   readonly attempts?: number;
 }
 
-export class MercadoLibreApiError extends DuckdagError {
+/** Retryable (by the asset's retry policy) only when the API was overloaded or unreachable. */
+export class MercadoLibreApiError extends AssetFailure {
   override readonly name = 'MercadoLibreApiError';
   readonly url: string;
   readonly status: number | undefined;
@@ -22,7 +23,8 @@ export class MercadoLibreApiError extends DuckdagError {
   readonly categoryId: string | undefined;
 
   constructor(problem: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
-    super('MERCADOLIBRE_API_ERROR', describe(problem, details), { ...options, exitCode: 1 });
+    const transient = details.status === undefined || details.status === 429 || details.status >= 500;
+    super(describe(problem, details), { ...options, retryable: transient && details.attempts !== undefined });
     this.url = details.url;
     this.status = details.status;
     this.apiCode = details.apiCode;

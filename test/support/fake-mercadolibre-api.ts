@@ -32,6 +32,8 @@ export interface FakeApiOptions {
   readonly respond?: (request: FakeRequest) => FakeAnswer | undefined;
   /** Delay of every answer. */
   readonly latencyMs?: number;
+  /** The listing at `index` of a category; by default a plain ARS listing. */
+  readonly listing?: (category: string, index: number) => Record<string, unknown>;
 }
 
 export interface FakeApi {
@@ -89,15 +91,20 @@ function defaultAnswer(options: FakeApiOptions, request: FakeRequest): FakeAnswe
     const offset = Number(request.query.get('offset') ?? 0);
     const limit = Number(request.query.get('limit') ?? 50);
     const count = options.listings[category] ?? 0;
-    const results = Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, index) => ({
-      id: `MLA${category.replace(/\D/g, '')}${String(offset + index).padStart(5, '0')}`,
-      title: `Listing ${offset + index} of ${category}`,
-      price: 1000 + index,
-      currency_id: 'ARS',
-      sold_quantity: 5,
-    }));
+    const listing = options.listing ?? plainListing;
+    const results = Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, index) => listing(category, offset + index));
     const total = options.totals?.[category] ?? count;
     return { body: JSON.stringify({ site_id: 'MLA', paging: { total, primary_results: total, offset, limit }, results }) };
   }
   return { status: 404, body: JSON.stringify({ message: `route ${request.path} not found`, error: 'not_found' }) };
+}
+
+function plainListing(category: string, index: number): Record<string, unknown> {
+  return {
+    id: `MLA${category.replace(/\D/g, '')}${String(index).padStart(5, '0')}`,
+    title: `Listing ${index} of ${category}`,
+    price: 1000 + index,
+    currency_id: 'ARS',
+    sold_quantity: 5,
+  };
 }
