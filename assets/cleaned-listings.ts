@@ -3,12 +3,12 @@
  * raw = cleaned + duplicates + rejected.
  */
 import type { TableAssetDefinition } from '../core/asset-definition.ts';
-import { dailyPartitions } from '../core/daily-partitions.ts';
 import { DuckdagError } from '../core/errors.ts';
 import { sql } from '../core/sql.ts';
 import { tableAsset } from '../core/table-asset.ts';
 import { classifiedListings } from './classified-listings.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
+import { dailySnapshot } from './daily-snapshot.ts';
 
 interface Counts {
   raw: number;
@@ -21,11 +21,10 @@ interface Counts {
 export function cleanedListingsAsset(settings: PipelineSettings, raw: TableAssetDefinition) {
   return tableAsset({
     name: 'cleaned_listings',
-    group: 'mercadolibre',
+    ...dailySnapshot,
     tags: { layer: 'clean' },
     description: 'One typed row per listing id per day; USD prices converted with USD_ARS_RATE when set.',
     deps: { raw },
-    partitions: dailyPartitions('snapshot_date'),
     materialize: async ({ raw }, context) => {
       const classified = classifiedListings(raw, settings.usdArsRate);
       await context.output.createAs(sql`

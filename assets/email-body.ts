@@ -4,12 +4,12 @@
  */
 import { join } from 'node:path';
 import type { TableAssetDefinition } from '../core/asset-definition.ts';
-import { dailyPartitions } from '../core/daily-partitions.ts';
 import { sql } from '../core/sql.ts';
 import { valueAsset } from '../core/value-asset.ts';
 import { renderSalesAlert, type HighVolumeSale, type RenderedEmail } from './email/sales-alert-template.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
 import { writeFileAtomically } from './write-file-atomically.ts';
+import { dailySnapshot } from './daily-snapshot.ts';
 
 export interface EmailBody extends RenderedEmail {
   readonly partitionKey: string;
@@ -23,11 +23,10 @@ export interface EmailBody extends RenderedEmail {
 export function emailBodyAsset(settings: PipelineSettings, highVolumeSales: TableAssetDefinition) {
   return valueAsset({
     name: 'email_body',
-    group: 'mercadolibre',
+    ...dailySnapshot,
     tags: { layer: 'report' },
     description: 'Subject, HTML and text of the sales alert: the top listings by estimated revenue.',
     deps: { sales: highVolumeSales },
-    partitions: dailyPartitions('snapshot_date'),
     compute: async ({ sales }, context): Promise<EmailBody> => {
       const partitionKey = context.partitionKey ?? '';
       const [total] = await context.query<{ count: number }>(sql`SELECT count(*) AS count FROM ${sales.partition}`);

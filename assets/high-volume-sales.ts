@@ -3,19 +3,18 @@
  * the threshold, best first. Empty means there is nothing to report, and the email is skipped.
  */
 import type { TableAssetDefinition } from '../core/asset-definition.ts';
-import { dailyPartitions } from '../core/daily-partitions.ts';
 import { sql } from '../core/sql.ts';
 import { sqlAsset } from '../core/sql-asset.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
+import { dailySnapshot } from './daily-snapshot.ts';
 
 export function highVolumeSalesAsset(settings: PipelineSettings, cleaned: TableAssetDefinition) {
   return sqlAsset({
     name: 'high_volume_sales',
-    group: 'mercadolibre',
+    ...dailySnapshot,
     tags: { layer: 'report' },
     description: 'Listings with price_ars × sold_quantity ≥ HIGH_VOLUME_THRESHOLD_ARS (the boundary counts), by revenue.',
     deps: { cleaned },
-    partitions: dailyPartitions('snapshot_date'),
     query: ({ cleaned }) => sql`
       SELECT
         snapshot_date, id, title, permalink, thumbnail, price, currency_id, price_ars, sold_quantity,

@@ -3,20 +3,19 @@
  * read from the day's responses with DuckDB's JSON reader.
  */
 import { join } from 'node:path';
-import { dailyPartitions } from '../core/daily-partitions.ts';
 import { DuckdagError } from '../core/errors.ts';
 import { sql } from '../core/sql.ts';
 import { tableAsset } from '../core/table-asset.ts';
 import { listingResponses } from './listing-responses.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
+import { dailySnapshot } from './daily-snapshot.ts';
 
 export function rawListingsAsset(settings: PipelineSettings) {
   return tableAsset({
     name: 'raw_listings',
-    group: 'mercadolibre',
+    ...dailySnapshot,
     tags: { layer: 'raw', source: 'mercadolibre' },
     description: 'Every listing of every search page as received: category, page offset, position, fetch time and the full JSON.',
-    partitions: dailyPartitions('snapshot_date'),
     retry: { attempts: 2, delayMs: 5000 },
     materialize: async (_, context) => {
       const dir = await listingResponses(settings, context);

@@ -3,22 +3,21 @@
  * stores the receipt: message id, recipients, transport and time. With no SMTP_URL the message is
  * written as an `.eml` file into the outbox and nothing leaves the machine.
  */
-import { dailyPartitions } from '../core/daily-partitions.ts';
 import type { ValueAssetDefinition } from '../core/asset-definition.ts';
 import { valueAsset } from '../core/value-asset.ts';
 import type { EmailBody } from './email-body.ts';
 import { createMailTransport, type SentEmail } from './email/mail-transport.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
+import { dailySnapshot } from './daily-snapshot.ts';
 
 export function salesAlertEmailAsset(settings: PipelineSettings, emailBody: ValueAssetDefinition<EmailBody>) {
   const transport = createMailTransport({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir });
   return valueAsset({
     name: 'sales_alert_email',
-    group: 'mercadolibre',
+    ...dailySnapshot,
     tags: { layer: 'delivery', side_effect: 'email' },
     description: 'Sends the alert to ALERT_EMAIL_TO once per day, over SMTP_URL or into the outbox.',
     deps: { body: emailBody },
-    partitions: dailyPartitions('snapshot_date'),
     retry: { attempts: 3, delayMs: 10_000 },
     compute: async ({ body }, context): Promise<SentEmail> => {
       const previous = await context.previousValue();

@@ -1,0 +1,7 @@
+/** What every asset of the pipeline shares: its group, and one partition per day in `snapshot_date`. */
+import { dailyPartitions } from '../core/daily-partitions.ts';
+
+export const dailySnapshot = {
+  group: 'mercadolibre',
+  partitions: dailyPartitions('snapshot_date'),
+} as const;
