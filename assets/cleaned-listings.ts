@@ -6,7 +6,7 @@ import type { TableAssetDefinition } from '../core/asset-definition.ts';
 import { DuckdagError } from '../core/errors.ts';
 import { sql } from '../core/sql.ts';
 import { tableAsset } from '../core/table-asset.ts';
-import { classifiedListings } from './classified-listings.ts';
+import { classifiedListings, cleanedListingsQuery, listingCountsQuery } from './listing-queries.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
 import { dailySnapshot } from './daily-snapshot.ts';
 
@@ -27,19 +27,8 @@ export function cleanedListingsAsset(settings: PipelineSettings, raw: TableAsset
     deps: { raw },
     materialize: async ({ raw }, context) => {
       const classified = classifiedListings(raw, settings.usdArsRate);
-      await context.output.createAs(sql`
-        SELECT snapshot_date, id, site_id, title, price, currency_id, sold_quantity, thumbnail, permalink,
-               category_id, created_date, price_ars
-        FROM ${classified}
-        WHERE occurrence = 1`);
-      const [counts] = await context.query<Counts>(sql`
-        SELECT
-          count(*) AS raw,
-          count(*) FILTER (WHERE occurrence = 1) AS cleaned,
-          count(*) FILTER (WHERE occurrence > 1) AS duplicates,
-          count(*) FILTER (WHERE reject_reason IS NOT NULL) AS rejected,
-          count(*) FILTER (WHERE occurrence = 1 AND currency_id = 'USD' AND price_ars IS NULL) AS usd_without_rate
-        FROM ${classified}`);
+      await context.output.createAs(cleanedListingsQuery(classified));
+      const [counts] = await context.query<Counts>(listingCountsQuery(classified));
       const [written] = await context.query<{ rows: number }>(sql`SELECT count(*) AS rows FROM ${context.output.table}`);
       if (counts === undefined || written?.rows !== counts.cleaned || counts.raw !== counts.cleaned + counts.duplicates + counts.rejected) {
         throw new DuckdagError('MERCADOLIBRE_COUNTS_DO_NOT_RECONCILE', `listing counts do not reconcile: ${JSON.stringify({ ...counts, written: written?.rows })}`, {

@@ -2,11 +2,11 @@
  * `raw_listings`: every listing exactly as MercadoLibre sent it, one row per listing per page,
  * read from the day's responses with DuckDB's JSON reader.
  */
-import { join } from 'node:path';
 import { DuckdagError } from '../core/errors.ts';
 import { sql } from '../core/sql.ts';
 import { tableAsset } from '../core/table-asset.ts';
 import { listingResponses } from './listing-responses.ts';
+import { rawListingsQuery, searchPagesGlob } from './listing-queries.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
 import { dailySnapshot } from './daily-snapshot.ts';
 
@@ -19,26 +19,12 @@ export function rawListingsAsset(settings: PipelineSettings) {
     retry: { attempts: 2, delayMs: 5000 },
     materialize: async (_, context) => {
       const dir = await listingResponses(settings, context);
-      const pages = join(dir, 'search', '*', '*.json');
+      const pages = searchPagesGlob(dir);
       const [found] = await context.query<{ files: number }>(sql`SELECT count(*) AS files FROM glob(${pages})`);
       if ((found?.files ?? 0) === 0) {
         throw new DuckdagError('MERCADOLIBRE_NO_RESPONSES', `no search responses found at ${pages}`, { exitCode: 1 });
       }
-      await context.output.createAs(sql`
-        WITH pages AS (
-          SELECT filename, results
-          FROM read_json(${pages}, columns = {results: 'JSON[]'}, filename = true, format = 'auto')
-        ), files AS (
-          SELECT filename, last_modified FROM read_blob(${pages})
-        )
-        SELECT
-          CAST(${context.partitionKey} AS DATE) AS snapshot_date,
-          regexp_extract(filename, '([^/]+)/(\\d+)\\.json$', 1) AS category_id,
-          CAST(regexp_extract(filename, '([^/]+)/(\\d+)\\.json$', 2) AS INTEGER) AS page_offset,
-          CAST(unnest(range(len(results))) AS INTEGER) AS position,
-          last_modified AS fetched_at,
-          CAST(unnest(results) AS JSON) AS listing
-        FROM pages JOIN files USING (filename)`);
+      await context.output.createAs(rawListingsQuery(pages, context.partitionKey ?? ''));
       context.addMetadata({ pages: found?.files ?? 0 });
     },
   });
