@@ -45,7 +45,7 @@ export interface FakeApi {
   readonly served: Map<string, string>;
 }
 
-export async function startFakeApi(t: TestContext, options: FakeApiOptions): Promise<FakeApi> {
+export async function startFakeApi(t: Pick<TestContext, 'after'>, options: FakeApiOptions): Promise<FakeApi> {
   const requests: FakeRequest[] = [];
   const served = new Map<string, string>();
   const seen = new Map<string, number>();

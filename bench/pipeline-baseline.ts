@@ -1,0 +1,62 @@
+/**
+ * The pipeline without duckdag: the same queries (assets/listing-queries.ts), email rendering and
+ * outbox delivery, run by hand on one DuckDB connection through @duckdb/node-api. The benchmark's
+ * yardstick for framework overhead.
+ *
+ * Run: node --import tsx bench/pipeline-baseline.ts SAMPLE_DIR WAREHOUSE OUTBOX_DIR PARTITION
+ */
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createMailTransport } from '../assets/email/mail-transport.ts';
+import { renderSalesAlert, type HighVolumeSale } from '../assets/email/sales-alert-template.ts';
+import {
+  classifiedListings,
+  cleanedListingsQuery,
+  highVolumeSalesQuery,
+  listingCountsQuery,
+  rawListingsQuery,
+  rejectedListingsQuery,
+  searchPagesGlob,
+} from '../assets/listing-queries.ts';
+import { writeFileAtomically } from '../assets/write-file-atomically.ts';
+import type { TableRef } from '../core/asset-definition.ts';
+import { identifier, sql } from '../core/sql.ts';
+import { readRows } from '../storage/read-rows.ts';
+
+const [sampleDir = '', warehouse = '', outboxDir = '', partitionKey = ''] = process.argv.slice(2);
+const threshold = 7_000_000;
+const table = (name: string): TableRef => Object.assign(identifier(name), { name, partition: identifier(name) });
+
+const instance = await DuckDBInstance.create(warehouse);
+const connection = await instance.connect();
+const steps: Record<string, number> = {};
+const step = async (name: string, work: () => Promise<unknown>) => {
+  const started = performance.now();
+  await work();
+  steps[name] = Math.round(performance.now() - started);
+};
+
+const classified = classifiedListings(table('raw_listings'), null);
+await step('raw_listings', () => connection.run(`CREATE TABLE raw_listings AS ${rawListingsQuery(searchPagesGlob(sampleDir), partitionKey).text}`));
+await step('cleaned_listings', async () => {
+  await connection.run(`CREATE TABLE cleaned_listings AS ${cleanedListingsQuery(classified).text}`);
+  await readRows(connection, listingCountsQuery(classified).text);
+});
+await step('rejected_listings', () => connection.run(`CREATE TABLE rejected_listings AS ${rejectedListingsQuery(classified).text}`));
+await step('high_volume_sales', () => connection.run(`CREATE TABLE high_volume_sales AS ${highVolumeSalesQuery(table('cleaned_listings'), threshold).text}`));
+let body = { subject: '', html: '', text: '' };
+await step('email_body', async () => {
+  const [total] = await readRows<{ count: number }>(connection, 'SELECT count(*) AS count FROM high_volume_sales');
+  const listings = await readRows<HighVolumeSale>(
+    connection,
+    sql`SELECT id, title, permalink, thumbnail, price, currency_id, price_ars, sold_quantity, revenue_ars FROM high_volume_sales ORDER BY revenue_rank LIMIT 50`.text,
+  );
+  body = renderSalesAlert({ partitionKey, threshold, totalCount: total?.count ?? 0, listings });
+  await writeFileAtomically(join(outboxDir, `${partitionKey}.html`), body.html);
+});
+await step('sales_alert_email', () =>
+  createMailTransport({ outboxDir }).send({ from: 'bench@duckdag.localhost', to: ['ventas@example.com'], ...body, fileStem: partitionKey }),
+);
+connection.closeSync();
+instance.closeSync();
+console.log(JSON.stringify(steps));

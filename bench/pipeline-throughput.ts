@@ -1,0 +1,71 @@
+/**
+ * Scenario 1: the whole MercadoLibre pipeline (`duckdag materialize`, email to the outbox) on
+ * synthetic samples of 10k, 100k and 1M listings, against the same queries run by hand.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSample } from '../data/sample-generator.ts';
+import { duckdagBin, nodeWithTsx, repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
+import { median, ratio } from './stats.ts';
+import { timeProcess } from './time-process.ts';
+
+const partition = '2026-11-24';
+
+export async function pipelineThroughput(context: BenchContext, sizes: readonly number[]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const listings of sizes) {
+    const sampleDir = join(context.workDir, `sample-${listings}`);
+    if (!existsSync(join(sampleDir, 'categories.json'))) {
+      context.log(`generating ${listings} listings…`);
+      generateSample({ dir: sampleDir, listings, seed: 1 });
+    }
+    const warehouse = join(context.workDir, `pipeline-${listings}.duckdb`);
+    const outbox = join(context.workDir, 'outbox');
+    const fresh = () => {
+      for (const file of [warehouse, `${warehouse}.wal`]) rmSync(file, { force: true });
+    };
+    const duckdag: number[] = [];
+    const baseline: number[] = [];
+    const rss: number[] = [];
+    const baselineRss: number[] = [];
+    let split: Record<string, number> = {};
+    for (let run = 0; run < context.runs; run += 1) {
+      fresh();
+      const base = await timeProcess(process.execPath, [...nodeWithTsx, join(repoRoot, 'bench/pipeline-baseline.ts'), sampleDir, warehouse, outbox, partition]);
+      baseline.push(base.wallMs);
+      baselineRss.push(base.maxRssMb);
+      fresh();
+      const measured = await timeProcess(process.execPath, [duckdagBin, 'materialize', '--json', '--partition', partition, '--warehouse', warehouse], {
+        cwd: repoRoot,
+        env: { MERCADOLIBRE_SOURCE: 'sample', MERCADOLIBRE_SAMPLE_DIR: sampleDir, ALERT_OUTBOX_DIR: outbox, SMTP_URL: '' },
+      });
+      duckdag.push(measured.wallMs);
+      rss.push(measured.maxRssMb);
+      split = Object.fromEntries(
+        (JSON.parse(measured.stdout) as { assets: { asset: string; durationMs: number }[] }).assets.map((asset) => [asset.asset, asset.durationMs]),
+      );
+      context.log(`  ${listings} listings, run ${run + 1}: duckdag ${Math.round(measured.wallMs)} ms (${measured.maxRssMb} MB), baseline ${Math.round(base.wallMs)} ms`);
+    }
+    fresh();
+    const medianMs = median(duckdag);
+    const peakRssMb = Math.max(...rss);
+    const check = listings >= 1_000_000;
+    rows.push({
+      scenario: 'pipeline throughput',
+      case: `${listings.toLocaleString('en-US')} listings`,
+      medianMs,
+      baseline: 'same queries by hand on @duckdb/node-api',
+      baselineMs: median(baseline),
+      ratio: ratio(medianMs, median(baseline)),
+      target: check ? '≤ 1.2× baseline, peak RSS ≤ 1 GB' : '—',
+      met: !check || (medianMs <= 1.2 * median(baseline) && peakRssMb <= 1024),
+      extra: {
+        listingsPerSecond: Math.round(listings / (medianMs / 1000)),
+        peakRssMb,
+        baselinePeakRssMb: Math.max(...baselineRss),
+        assetMs: split,
+      },
+    });
+  }
+  return rows;
+}
