@@ -151,7 +151,7 @@ export async function materialize(graph: AssetGraph, warehouse: Warehouse, optio
           reason: null,
           metadata: outcome.metadata,
         };
-        const input = asset.kind === 'table' ? tableRef(asset, partitionKey) : await storedValue(connection, asset, partitionKey);
+        const input = asset.kind === 'table' ? tableRef(asset, partitionKey) : outcome.value;
         return finish(result, outcome.empty ? { kind: 'empty', root: asset.name, input } : { kind: 'ready', input }, false);
       } finally {
         signal.removeEventListener('abort', stopOnAbort);

@@ -4,9 +4,9 @@
  * point rolls everything back, so the previous data and history stay as they were.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { MaterializationStatus, recordMaterialization } from '../storage/run-history.ts';
-import { countRows, stagingTableName, swapPartition, swapTable, tableColumns, tableExists } from '../storage/table-swap.ts';
-import { readValue, writeValue } from '../storage/value-store.ts';
+import { MaterializationStatus, materializationInsert } from '../storage/run-history.ts';
+import { describeTable, stagingTableName, swapPartition, swapTable } from '../storage/table-swap.ts';
+import { readValue, valueReplace } from '../storage/value-store.ts';
 import type {
   AnyAssetDefinition,
   AssetMetadata,
@@ -16,7 +16,7 @@ import type {
 } from './asset-definition.ts';
 import { createAssetContext, createTableAssetContext, type ContextSettings } from './asset-context.ts';
 import { DuckdagError, UserCodeError } from './errors.ts';
-import { identifier } from './sql.ts';
+import { joinSql, Sql } from './sql.ts';
 import { isEmptyValue } from './value-asset.ts';
 
 export interface MaterializeAttempt {
@@ -30,35 +30,43 @@ export interface MaterializeOutcome {
   readonly rowCount: number | null;
   readonly empty: boolean;
   readonly metadata: AssetMetadata;
+  /** A value asset's value as stored (a copy: what downstream assets receive); undefined for tables. */
+  readonly value: unknown;
 }
 
 export async function materializeAsset(asset: AnyAssetDefinition, attempt: MaterializeAttempt): Promise<MaterializeOutcome> {
   const { connection } = attempt.settings;
   await connection.run('BEGIN TRANSACTION');
   try {
-    const outcome = asset.kind === 'table' ? await materializeTable(asset, attempt) : await materializeValue(asset, attempt);
-    await recordMaterialization(connection, {
+    const staged = asset.kind === 'table' ? await materializeTable(asset, attempt) : await materializeValue(asset, attempt);
+    const record = materializationInsert({
       runId: attempt.settings.runId,
       asset: asset.name,
       partitionKey: attempt.settings.partitionKey,
       status: MaterializationStatus.materialized,
-      rowCount: outcome.rowCount,
+      rowCount: staged.outcome.rowCount,
       startedAt: attempt.startedAt,
       finishedAt: new Date(),
       attempts: attempt.settings.attempt,
       error: null,
       reason: null,
-      metadata: outcome.metadata,
+      metadata: staged.outcome.metadata,
     });
-    await connection.run('COMMIT');
-    return outcome;
+    await connection.run(joinSql([staged.statements, record, new Sql('COMMIT')], ';\n').text);
+    return staged.outcome;
   } catch (error) {
     await rollback(connection);
     throw error;
   }
 }
 
-async function materializeTable(asset: TableAssetDefinition, attempt: MaterializeAttempt): Promise<MaterializeOutcome> {
+/** A try's outcome, and the statements that store it, sent with the commit in one round trip. */
+interface Staged {
+  readonly outcome: MaterializeOutcome;
+  readonly statements: Sql;
+}
+
+async function materializeTable(asset: TableAssetDefinition, attempt: MaterializeAttempt): Promise<Staged> {
   const { connection, runId, partitionKey } = attempt.settings;
   const staging = stagingTableName(asset.name, runId);
   const handle = createTableAssetContext(attempt.settings, staging);
@@ -67,24 +75,23 @@ async function materializeTable(asset: TableAssetDefinition, attempt: Materializ
   } finally {
     handle.close();
   }
-  if (!(await tableExists(connection, staging))) {
+  const staged = await describeTable(connection, staging);
+  if (staged === null) {
     throw new DuckdagError(
       'DUCKDAG_ASSET_NO_OUTPUT',
       `asset ${asset.name} finished without creating its table; call context.output.createAs() or context.output.create()`,
       { exitCode: 1 },
     );
   }
-  const rowCount = await countRows(connection, identifier(staging));
-  const columns = await tableColumns(connection, staging);
-  if (asset.partitions !== null && partitionKey !== null) {
-    await swapPartition(connection, asset.name, staging, asset.partitions.column, partitionKey);
-  } else {
-    await swapTable(connection, asset.name, staging);
-  }
-  return { rowCount, empty: rowCount === 0, metadata: { ...handle.metadata(), columns } };
+  const statements =
+    asset.partitions !== null && partitionKey !== null
+      ? await swapPartition(connection, asset.name, staging, staged, asset.partitions.column, partitionKey)
+      : swapTable(asset.name, staging);
+  const outcome = { rowCount: staged.rowCount, empty: staged.rowCount === 0, metadata: { ...handle.metadata(), columns: staged.columns }, value: undefined };
+  return { outcome, statements };
 }
 
-async function materializeValue(asset: ValueAssetDefinition, attempt: MaterializeAttempt): Promise<MaterializeOutcome> {
+async function materializeValue(asset: ValueAssetDefinition, attempt: MaterializeAttempt): Promise<Staged> {
   const { connection, partitionKey } = attempt.settings;
   const handle = createAssetContext(attempt.settings);
   const context: ValueAssetContext = {
@@ -104,12 +111,13 @@ async function materializeValue(asset: ValueAssetDefinition, attempt: Materializ
       exitCode: 1,
     });
   }
-  await writeValue(connection, asset.name, partitionKey, serialized, attempt.settings.runId);
-  return {
+  const outcome = {
     rowCount: null,
     empty: isEmptyValue(value),
     metadata: { ...handle.metadata(), value_bytes: Buffer.byteLength(serialized) },
+    value: JSON.parse(serialized) as unknown,
   };
+  return { outcome, statements: valueReplace(asset.name, partitionKey, serialized, attempt.settings.runId) };
 }
 
 /** Runs an asset's code, wrapping what it throws so the error names the asset and keeps the cause. */

@@ -2,6 +2,7 @@
  * Reading and writing `duckdag.runs` and `duckdag.materializations`.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sql, type Sql } from '../core/sql.ts';
 
 /** The status of one asset in one run. */
 export const MaterializationStatus = {
@@ -65,24 +66,16 @@ export async function recordRunEnd(connection: DuckDBConnection, runId: string, 
   await connection.run(`UPDATE duckdag.runs SET status = $2, finished_at = now() WHERE run_id = $1`, [runId, status]);
 }
 
+/** The statement recording a materialization, to send along with other statements. */
+export function materializationInsert(record: MaterializationRecord): Sql {
+  return sql`INSERT INTO duckdag.materializations VALUES (
+    ${record.runId}, ${record.asset}, ${record.partitionKey}, ${record.status}, ${record.rowCount},
+    ${record.startedAt}, ${record.finishedAt}, ${record.finishedAt.getTime() - record.startedAt.getTime()},
+    ${record.attempts}, ${record.error}, ${record.reason}, CAST(${JSON.stringify(record.metadata)} AS JSON))`;
+}
+
 export async function recordMaterialization(connection: DuckDBConnection, record: MaterializationRecord): Promise<void> {
-  await connection.run(
-    `INSERT INTO duckdag.materializations VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7::TIMESTAMPTZ, $8, $9, $10, $11, $12::JSON)`,
-    [
-      record.runId,
-      record.asset,
-      record.partitionKey,
-      record.status,
-      record.rowCount === null ? null : BigInt(record.rowCount),
-      record.startedAt.toISOString(),
-      record.finishedAt.toISOString(),
-      BigInt(record.finishedAt.getTime() - record.startedAt.getTime()),
-      record.attempts,
-      record.error,
-      record.reason,
-      JSON.stringify(record.metadata),
-    ],
-  );
+  await connection.run(materializationInsert(record).text);
 }
 
 /** Whether the asset has ever been materialized for the partition (`null`: unpartitioned). */

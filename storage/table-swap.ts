@@ -2,14 +2,23 @@
  * Swapping a staged table in for an asset's table, inside the caller's transaction: the whole table
  * for an unpartitioned asset, only the partition's rows for a partitioned one. Until the transaction
  * commits, readers and a crash alike see the previous data.
+ *
+ * Nothing here scans DuckDB's catalog (`duckdb_tables()` grows with every table in the file); the
+ * swap itself is returned as statements for the caller to send with its commit, in one round trip.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckdagError } from '../core/errors.ts';
-import { identifier, literal, sql, type Sql } from '../core/sql.ts';
+import { identifier, joinSql, literal, sql, type Sql } from '../core/sql.ts';
 
 export interface ColumnSchema {
   readonly name: string;
   readonly type: string;
+}
+
+/** What the code of a table asset staged. */
+export interface StagedTable {
+  readonly rowCount: number;
+  readonly columns: ColumnSchema[];
 }
 
 /** The name of an asset's staging table for one run. */
@@ -17,21 +26,23 @@ export function stagingTableName(asset: string, runId: string): string {
   return `${asset}__staging_${runId.replaceAll(/[^A-Za-z0-9]/g, '').toLowerCase()}`;
 }
 
-/** Columns of a table in the main schema, in order. */
-export async function tableColumns(connection: DuckDBConnection, table: string): Promise<ColumnSchema[]> {
-  const reader = await connection.runAndReadAll(
-    `SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = $1 ORDER BY column_index`,
-    [table],
-  );
-  return reader.getRows().map(([name, type]) => ({ name: String(name), type: String(type) }));
-}
-
-export async function tableExists(connection: DuckDBConnection, table: string): Promise<boolean> {
-  const reader = await connection.runAndReadAll(
-    `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`,
-    [table],
-  );
-  return Number(reader.getRows()[0]?.[0]) > 0;
+/** Row count and columns of a table, in one query; `null` when there is no such table. */
+export async function describeTable(connection: DuckDBConnection, table: string): Promise<StagedTable | null> {
+  const name = identifier(table);
+  let rows: unknown[][];
+  try {
+    const reader = await connection.runAndReadAll(
+      sql`SELECT column_name, column_type, (SELECT count(*) FROM ${name}) FROM (DESCRIBE ${name})`.text,
+    );
+    rows = reader.getRows();
+  } catch (error) {
+    if (/Catalog Error: Table with name .* does not exist/.test(String(error))) return null;
+    throw error;
+  }
+  return {
+    rowCount: Number(rows[0]?.[2] ?? 0),
+    columns: rows.map(([column, type]) => ({ name: String(column), type: String(type) })),
+  };
 }
 
 export async function countRows(connection: DuckDBConnection, from: Sql): Promise<number> {
@@ -48,32 +59,33 @@ function partitionFilter(column: string, partitionKey: string): Sql {
   return sql`CAST(${identifier(column)} AS DATE) = CAST(${literal(partitionKey)} AS DATE)`;
 }
 
-/** Replaces the asset's table by the staging table. */
-export async function swapTable(connection: DuckDBConnection, asset: string, staging: string): Promise<void> {
-  await connection.run(`DROP TABLE IF EXISTS ${identifier(asset).text}`);
-  await connection.run(`ALTER TABLE ${identifier(staging).text} RENAME TO ${identifier(asset).text}`);
+/** Statements replacing the asset's table by the staging table. */
+export function swapTable(asset: string, staging: string): Sql {
+  return sql`DROP TABLE IF EXISTS ${identifier(asset)}; ALTER TABLE ${identifier(staging)} RENAME TO ${identifier(asset)}`;
 }
 
 /**
- * Replaces one partition's rows of the asset's table by the staging table's rows, which must all
- * belong to that partition. A changed column list rebuilds the table, keeping the other partitions.
+ * Checks the staged rows all belong to the partition, then returns statements replacing that
+ * partition's rows of the asset's table by them. A changed column list rebuilds the table,
+ * keeping the other partitions.
  */
 export async function swapPartition(
   connection: DuckDBConnection,
   asset: string,
   staging: string,
+  staged: StagedTable,
   column: string,
   partitionKey: string,
-): Promise<void> {
-  const stagingColumns = await tableColumns(connection, staging);
-  if (!stagingColumns.some((candidate) => candidate.name === column)) {
+): Promise<Sql> {
+  if (!staged.columns.some((candidate) => candidate.name === column)) {
     throw new DuckdagError(
       'DUCKDAG_PARTITION_COLUMN_MISSING',
-      `asset ${asset} is partitioned by column ${column}, but its rows have no such column (columns: ${stagingColumns.map((c) => c.name).join(', ')})`,
+      `asset ${asset} is partitioned by column ${column}, but its rows have no such column (columns: ${staged.columns.map((c) => c.name).join(', ')})`,
       { exitCode: 1 },
     );
   }
-  const stray = await countRows(connection, sql`${identifier(staging)} WHERE NOT coalesce(${partitionFilter(column, partitionKey)}, false)`);
+  const source = identifier(staging);
+  const stray = await countRows(connection, sql`${source} WHERE NOT coalesce(${partitionFilter(column, partitionKey)}, false)`);
   if (stray > 0) {
     throw new DuckdagError(
       'DUCKDAG_PARTITION_ROWS_OUTSIDE',
@@ -81,24 +93,28 @@ export async function swapPartition(
       { exitCode: 1 },
     );
   }
-  if (!(await tableExists(connection, asset))) {
-    await connection.run(`ALTER TABLE ${identifier(staging).text} RENAME TO ${identifier(asset).text}`);
-    return;
+  const existing = await describeTable(connection, asset);
+  if (existing === null) return sql`ALTER TABLE ${source} RENAME TO ${identifier(asset)}`;
+  const target = identifier(asset);
+  if (sameColumns(existing.columns, staged.columns)) {
+    return joinSql(
+      [
+        sql`DELETE FROM ${target} WHERE ${partitionFilter(column, partitionKey)}`,
+        sql`INSERT INTO ${target} SELECT * FROM ${source}`,
+        sql`DROP TABLE ${source}`,
+      ],
+      '; ',
+    );
   }
-  const target = identifier(asset).text;
-  const source = identifier(staging).text;
-  if (sameColumns(await tableColumns(connection, asset), stagingColumns)) {
-    await connection.run(`DELETE FROM ${target} WHERE ${partitionFilter(column, partitionKey).text}`);
-    await connection.run(`INSERT INTO ${target} SELECT * FROM ${source}`);
-    await connection.run(`DROP TABLE ${source}`);
-    return;
-  }
-  const rebuilt = identifier(`${staging}_rebuilt`).text;
-  await connection.run(
-    `CREATE TABLE ${rebuilt} AS SELECT * FROM ${target} WHERE NOT coalesce(${partitionFilter(column, partitionKey).text}, false) UNION ALL BY NAME SELECT * FROM ${source}`,
+  const rebuilt = `${staging}_rebuilt`;
+  return joinSql(
+    [
+      sql`CREATE TABLE ${identifier(rebuilt)} AS SELECT * FROM ${target} WHERE NOT coalesce(${partitionFilter(column, partitionKey)}, false) UNION ALL BY NAME SELECT * FROM ${source}`,
+      sql`DROP TABLE ${source}`,
+      swapTable(asset, rebuilt),
+    ],
+    '; ',
   );
-  await connection.run(`DROP TABLE ${source}`);
-  await swapTable(connection, asset, `${staging}_rebuilt`);
 }
 
 function sameColumns(a: readonly ColumnSchema[], b: readonly ColumnSchema[]): boolean {

@@ -3,23 +3,12 @@
  * `duckdag.asset_values`, replaced inside the caller's transaction.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sql, type Sql } from '../core/sql.ts';
 
-/** Replaces the stored value (as JSON text) of an asset's partition (`null`: an unpartitioned asset). */
-export async function writeValue(
-  connection: DuckDBConnection,
-  asset: string,
-  partitionKey: string | null,
-  valueJson: string,
-  runId: string,
-): Promise<void> {
-  await connection.run(
-    `DELETE FROM duckdag.asset_values WHERE asset = $1 AND partition_key IS NOT DISTINCT FROM $2`,
-    [asset, partitionKey],
-  );
-  await connection.run(
-    `INSERT INTO duckdag.asset_values VALUES ($1, $2, $3::JSON, $4, now())`,
-    [asset, partitionKey, valueJson, runId],
-  );
+/** Statements replacing the stored value (JSON text) of an asset's partition (`null`: unpartitioned). */
+export function valueReplace(asset: string, partitionKey: string | null, valueJson: string, runId: string): Sql {
+  return sql`DELETE FROM duckdag.asset_values WHERE asset = ${asset} AND partition_key IS NOT DISTINCT FROM ${partitionKey};
+    INSERT INTO duckdag.asset_values VALUES (${asset}, ${partitionKey}, CAST(${valueJson} AS JSON), ${runId}, now())`;
 }
 
 /** The stored value, or `{ found: false }` when the asset has none for that partition. */
