@@ -15,6 +15,8 @@ import {
   RunStatus,
 } from '../storage/run-history.ts';
 import { countRows, partitionRows } from '../storage/table-swap.ts';
+import { AssetTransaction } from '../storage/asset-transaction.ts';
+import { connectionReader } from '../storage/statement-reader.ts';
 import { readValue } from '../storage/value-store.ts';
 import type { Warehouse } from '../storage/warehouse.ts';
 import type { AnyAssetDefinition, TableRef } from './asset-definition.ts';
@@ -131,7 +133,7 @@ export async function materialize(graph: AssetGraph, warehouse: Warehouse, optio
                 force: options.force,
                 attempt: attemptNumber,
                 signal,
-                connection,
+                transaction: new AssetTransaction(connection),
                 log: (message) => emit({ type: 'asset_log', asset: asset.name, message }),
               },
             });
@@ -203,7 +205,7 @@ export async function materialize(graph: AssetGraph, warehouse: Warehouse, optio
     }
     if (dep.kind === 'table') {
       const ref = tableRef(dep, partitionKey);
-      const empty = (await countRows(connection, ref.partition)) === 0;
+      const empty = (await countRows(connectionReader(connection), ref.partition)) === 0;
       return empty ? { kind: 'empty', root: dep.name, input: ref } : { kind: 'ready', input: ref };
     }
     const input = await storedValue(connection, dep, partitionKey);
@@ -268,7 +270,7 @@ function tableRef(asset: AnyAssetDefinition, partitionKey: string | null): Table
 }
 
 async function storedValue(connection: DuckDBConnection, asset: AnyAssetDefinition, partitionKey: string | null): Promise<unknown> {
-  const stored = await readValue(connection, asset.name, partitionKey);
+  const stored = await readValue(connectionReader(connection), asset.name, partitionKey);
   return stored.found ? stored.value : null;
 }
 

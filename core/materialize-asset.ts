@@ -3,9 +3,8 @@
  * staging table (or compute the value), swap it in, and record the materialization. An error at any
  * point rolls everything back, so the previous data and history stay as they were.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { MaterializationStatus, materializationInsert } from '../storage/run-history.ts';
-import { describeTable, stagingTableName, swapPartition, swapTable } from '../storage/table-swap.ts';
+import { stagingTableName, swapPartition, swapTable } from '../storage/table-swap.ts';
 import { readValue, valueReplace } from '../storage/value-store.ts';
 import type {
   AnyAssetDefinition,
@@ -16,7 +15,7 @@ import type {
 } from './asset-definition.ts';
 import { createAssetContext, createTableAssetContext, type ContextSettings } from './asset-context.ts';
 import { DuckdagError, UserCodeError } from './errors.ts';
-import { joinSql, Sql } from './sql.ts';
+import { joinSql, type Sql } from './sql.ts';
 import { isEmptyValue } from './value-asset.ts';
 
 export interface MaterializeAttempt {
@@ -35,8 +34,7 @@ export interface MaterializeOutcome {
 }
 
 export async function materializeAsset(asset: AnyAssetDefinition, attempt: MaterializeAttempt): Promise<MaterializeOutcome> {
-  const { connection } = attempt.settings;
-  await connection.run('BEGIN TRANSACTION');
+  const { transaction } = attempt.settings;
   try {
     const staged = asset.kind === 'table' ? await materializeTable(asset, attempt) : await materializeValue(asset, attempt);
     const record = materializationInsert({
@@ -52,10 +50,10 @@ export async function materializeAsset(asset: AnyAssetDefinition, attempt: Mater
       reason: null,
       metadata: staged.outcome.metadata,
     });
-    await connection.run(joinSql([staged.statements, record, new Sql('COMMIT')], ';\n').text);
+    await transaction.commit(joinSql([staged.statements, record], ';\n').text);
     return staged.outcome;
   } catch (error) {
-    await rollback(connection);
+    await transaction.rollback();
     throw error;
   }
 }
@@ -67,7 +65,7 @@ interface Staged {
 }
 
 async function materializeTable(asset: TableAssetDefinition, attempt: MaterializeAttempt): Promise<Staged> {
-  const { connection, runId, partitionKey } = attempt.settings;
+  const { transaction, runId, partitionKey } = attempt.settings;
   const staging = stagingTableName(asset.name, runId);
   const handle = createTableAssetContext(attempt.settings, staging);
   try {
@@ -75,7 +73,7 @@ async function materializeTable(asset: TableAssetDefinition, attempt: Materializ
   } finally {
     handle.close();
   }
-  const staged = await describeTable(connection, staging);
+  const staged = await handle.staged();
   if (staged === null) {
     throw new DuckdagError(
       'DUCKDAG_ASSET_NO_OUTPUT',
@@ -85,19 +83,19 @@ async function materializeTable(asset: TableAssetDefinition, attempt: Materializ
   }
   const statements =
     asset.partitions !== null && partitionKey !== null
-      ? await swapPartition(connection, asset.name, staging, staged, asset.partitions.column, partitionKey)
+      ? await swapPartition(transaction, asset.name, staging, staged, asset.partitions.column, partitionKey)
       : swapTable(asset.name, staging);
   const outcome = { rowCount: staged.rowCount, empty: staged.rowCount === 0, metadata: { ...handle.metadata(), columns: staged.columns }, value: undefined };
   return { outcome, statements };
 }
 
 async function materializeValue(asset: ValueAssetDefinition, attempt: MaterializeAttempt): Promise<Staged> {
-  const { connection, partitionKey } = attempt.settings;
+  const { transaction, partitionKey } = attempt.settings;
   const handle = createAssetContext(attempt.settings);
   const context: ValueAssetContext = {
     ...handle.context,
     previousValue: async () => {
-      const stored = await readValue(connection, asset.name, partitionKey);
+      const stored = await readValue(transaction, asset.name, partitionKey);
       return stored.found ? stored.value : null;
     },
   };
@@ -126,13 +124,5 @@ async function runUserCode<T>(asset: string, code: () => Promise<T>): Promise<T>
     return await code();
   } catch (error) {
     throw error instanceof UserCodeError ? error : new UserCodeError(asset, error);
-  }
-}
-
-async function rollback(connection: DuckDBConnection): Promise<void> {
-  try {
-    await connection.run('ROLLBACK');
-  } catch {
-    // The transaction is already gone (DuckDB aborts it on some errors); nothing is left to undo.
   }
 }

@@ -8,6 +8,7 @@ import {
   JsonDuckDBValueConverter,
   numberFromValue,
   type DuckDBConnection,
+  type DuckDBResultReader,
   type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
@@ -28,7 +29,11 @@ const plainValue: DuckDBValueConverter<unknown> = (value, type) => {
 
 /** Runs a query and returns its rows as objects keyed by column name. */
 export async function readRows<Row = Record<string, unknown>>(connection: DuckDBConnection, query: string): Promise<Row[]> {
-  const reader = await connection.runAndReadAll(query);
+  return convertRows<Row>(await connection.runAndReadAll(query));
+}
+
+/** A result's rows as objects keyed by column name. */
+export function convertRows<Row = Record<string, unknown>>(reader: DuckDBResultReader): Row[] {
   return reader.convertRowObjects(plainValue) as Row[];
 }
 

@@ -6,7 +6,9 @@
  * Nothing here scans DuckDB's catalog (`duckdb_tables()` grows with every table in the file); the
  * swap itself is returned as statements for the caller to send with its commit, in one round trip.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBResultReader } from '@duckdb/node-api';
+import type { AssetTransaction } from './asset-transaction.ts';
+import type { StatementReader } from './statement-reader.ts';
 import { DuckdagError } from '../core/errors.ts';
 import { identifier, joinSql, literal, sql, type Sql } from '../core/sql.ts';
 
@@ -26,28 +28,37 @@ export function stagingTableName(asset: string, runId: string): string {
   return `${asset}__staging_${runId.replaceAll(/[^A-Za-z0-9]/g, '').toLowerCase()}`;
 }
 
-/** Row count and columns of a table, in one query; `null` when there is no such table. */
-export async function describeTable(connection: DuckDBConnection, table: string): Promise<StagedTable | null> {
+/**
+ * A query whose result tells a table's row count and columns while reading at most one row: the
+ * column types come with the result, the count in its first column (no row means 0 rows).
+ */
+export function describeTableQuery(table: string): Sql {
   const name = identifier(table);
-  let rows: unknown[][];
+  return sql`SELECT (SELECT count(*) FROM ${name}) AS __duckdag_row_count, * FROM ${name} LIMIT 1`;
+}
+
+/** Reads the result of `describeTableQuery`. */
+export function readDescription(reader: DuckDBResultReader): StagedTable {
+  const types = reader.columnTypes().slice(1);
+  return {
+    rowCount: Number(reader.getRows()[0]?.[0] ?? 0),
+    columns: reader.columnNames().slice(1).map((column, index) => ({ name: column, type: String(types[index]) })),
+  };
+}
+
+/** Row count and columns of a table, in one round trip; `null` when there is no such table. */
+export async function describeTable(transaction: AssetTransaction, table: string): Promise<StagedTable | null> {
   try {
-    const reader = await connection.runAndReadAll(
-      sql`SELECT column_name, column_type, (SELECT count(*) FROM ${name}) FROM (DESCRIBE ${name})`.text,
-    );
-    rows = reader.getRows();
+    return readDescription(await transaction.read(describeTableQuery(table).text));
   } catch (error) {
     if (/Catalog Error: Table with name .* does not exist/.test(String(error))) return null;
     throw error;
   }
-  return {
-    rowCount: Number(rows[0]?.[2] ?? 0),
-    columns: rows.map(([column, type]) => ({ name: String(column), type: String(type) })),
-  };
 }
 
-export async function countRows(connection: DuckDBConnection, from: Sql): Promise<number> {
-  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${from.text}`);
-  return Number(reader.getRows()[0]?.[0] ?? 0);
+export async function countRows(reader: StatementReader, from: Sql): Promise<number> {
+  const result = await reader.read(`SELECT count(*) FROM ${from.text}`);
+  return Number(result.getRows()[0]?.[0] ?? 0);
 }
 
 /** The rows of one partition of a table, as a parenthesised subquery. */
@@ -70,7 +81,7 @@ export function swapTable(asset: string, staging: string): Sql {
  * keeping the other partitions.
  */
 export async function swapPartition(
-  connection: DuckDBConnection,
+  transaction: AssetTransaction,
   asset: string,
   staging: string,
   staged: StagedTable,
@@ -85,7 +96,7 @@ export async function swapPartition(
     );
   }
   const source = identifier(staging);
-  const stray = await countRows(connection, sql`${source} WHERE NOT coalesce(${partitionFilter(column, partitionKey)}, false)`);
+  const stray = await countRows(transaction, sql`${source} WHERE NOT coalesce(${partitionFilter(column, partitionKey)}, false)`);
   if (stray > 0) {
     throw new DuckdagError(
       'DUCKDAG_PARTITION_ROWS_OUTSIDE',
@@ -93,7 +104,7 @@ export async function swapPartition(
       { exitCode: 1 },
     );
   }
-  const existing = await describeTable(connection, asset);
+  const existing = await describeTable(transaction, asset);
   if (existing === null) return sql`ALTER TABLE ${source} RENAME TO ${identifier(asset)}`;
   const target = identifier(asset);
   if (sameColumns(existing.columns, staged.columns)) {

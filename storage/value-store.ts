@@ -2,7 +2,7 @@
  * Where value assets keep their values: one JSON value per asset and partition in
  * `duckdag.asset_values`, replaced inside the caller's transaction.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { StatementReader } from './statement-reader.ts';
 import { sql, type Sql } from '../core/sql.ts';
 
 /** Statements replacing the stored value (JSON text) of an asset's partition (`null`: unpartitioned). */
@@ -13,14 +13,13 @@ export function valueReplace(asset: string, partitionKey: string | null, valueJs
 
 /** The stored value, or `{ found: false }` when the asset has none for that partition. */
 export async function readValue(
-  connection: DuckDBConnection,
+  reader: StatementReader,
   asset: string,
   partitionKey: string | null,
 ): Promise<{ found: true; value: unknown } | { found: false }> {
-  const reader = await connection.runAndReadAll(
-    `SELECT CAST(value AS VARCHAR) FROM duckdag.asset_values WHERE asset = $1 AND partition_key IS NOT DISTINCT FROM $2`,
-    [asset, partitionKey],
+  const result = await reader.read(
+    sql`SELECT CAST(value AS VARCHAR) FROM duckdag.asset_values WHERE asset = ${asset} AND partition_key IS NOT DISTINCT FROM ${partitionKey}`.text,
   );
-  const row = reader.getRows()[0];
+  const row = result.getRows()[0];
   return row === undefined ? { found: false } : { found: true, value: JSON.parse(String(row[0])) };
 }
