@@ -1,10 +1,10 @@
 /**
  * What every command shares: the global options, loading the config, opening the warehouse for the
- * length of one command, and the exit code it ends with.
+ * length of one command, and the exit code it ends with. Heavy modules (DuckDB, the graph, the
+ * executor) are imported when a command needs them, so `--help` starts without them.
  */
 import type { ResolvedConfig } from '../duckdag-config.ts';
-import { loadConfig } from '../load-config.ts';
-import { Warehouse } from '../../storage/warehouse.ts';
+import type { Warehouse } from '../../storage/warehouse.ts';
 import type { CliIo } from './cli-io.ts';
 import { ExitCode } from './exit-code.ts';
 
@@ -24,6 +24,7 @@ export class CliSession {
   }
 
   async config(options: GlobalOptions, concurrency?: number): Promise<ResolvedConfig> {
+    const { loadConfig } = await import('../load-config.ts');
     return loadConfig(
       options.config,
       { warehouse: options.warehouse, lockTimeoutMs: options['lock-timeout'], concurrency },
@@ -38,6 +39,7 @@ export class CliSession {
     command: string,
     work: (warehouse: Warehouse) => Promise<T>,
   ): Promise<T> {
+    const { Warehouse } = await import('../../storage/warehouse.ts');
     const warehouse = await Warehouse.open({ path: config.warehousePath, access, lockTimeoutMs: config.lockTimeoutMs, command });
     try {
       return await work(warehouse);

@@ -1,9 +1,7 @@
 /** `duckdag list`: the project's assets with their kind, group, upstream and last status. */
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { latestMaterializations } from '../../storage/history-queries.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
-import { writeRows } from './write-rows.ts';
 
 export function listCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
@@ -12,6 +10,7 @@ export function listCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv
     (command) => command,
     async (args) => {
       const config = await session.config(args);
+      const [{ latestMaterializations }, { writeRows }] = await Promise.all([import('../../storage/history-queries.ts'), import('./write-rows.ts')]);
       const latest = existsSync(config.warehousePath)
         ? await session.withWarehouse(config, 'read_only', 'duckdag list', async (warehouse) =>
             latestMaterializations(await warehouse.connect(), { perAsset: true }),

@@ -1,10 +1,8 @@
 /** `duckdag materialize`: materializes a selection of assets for one partition. */
 import type { Argv } from 'yargs';
 import { parsePartitionKey, todayPartitionKey } from '../daily-partitions.ts';
-import { materialize } from '../executor.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
-import { createProgressView } from './progress-view.ts';
 
 export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
@@ -20,6 +18,7 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
     async (args) => {
       const partitionKey = args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition);
       const config = await session.config(args, args.concurrency);
+      const [{ materialize }, { createProgressView }] = await Promise.all([import('../executor.ts'), import('./progress-view.ts')]);
       const view = args.json ? null : createProgressView(session.io);
       const controller = new AbortController();
       const interrupt = () => controller.abort();

@@ -1,9 +1,7 @@
 /** `duckdag query "SQL"`: runs SQL on a read-only warehouse and prints the result. */
 import type { Argv } from 'yargs';
-import { readTable } from '../../storage/read-rows.ts';
 import { ConfigError, describeError, DuckdagError } from '../errors.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
-import { writeRows } from './write-rows.ts';
 
 export function queryCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
@@ -16,6 +14,7 @@ export function queryCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
     async (args) => {
       if (args.csv && args.json) throw new ConfigError('DUCKDAG_OPTION_INVALID', 'choose one of --csv and --json');
       const config = await session.config(args);
+      const [{ readTable }, { writeRows }] = await Promise.all([import('../../storage/read-rows.ts'), import('./write-rows.ts')]);
       const rows = await session.withWarehouse(config, 'read_only', 'duckdag query', async (warehouse) => {
         try {
           return await readTable(await warehouse.connect(), args.sql);

@@ -1,8 +1,6 @@
 /** `duckdag runs`: recent runs, newest first. */
 import type { Argv } from 'yargs';
-import { recentRuns } from '../../storage/history-queries.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
-import { writeRows } from './write-rows.ts';
 
 export function runsCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
@@ -11,6 +9,7 @@ export function runsCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv
     (command) => command.option('limit', { alias: 'n', type: 'number', default: 20, describe: 'How many runs' }),
     async (args) => {
       const config = await session.config(args);
+      const [{ recentRuns }, { writeRows }] = await Promise.all([import('../../storage/history-queries.ts'), import('./write-rows.ts')]);
       const rows = await session.withWarehouse(config, 'read_only', 'duckdag runs', async (warehouse) =>
         recentRuns(await warehouse.connect(), Math.max(1, Math.trunc(args.limit))),
       );

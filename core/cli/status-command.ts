@@ -1,9 +1,7 @@
 /** `duckdag status`: the latest materialization of each asset and partition. */
 import type { Argv } from 'yargs';
-import { latestMaterializations } from '../../storage/history-queries.ts';
 import { parsePartitionKey } from '../daily-partitions.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
-import { writeRows } from './write-rows.ts';
 
 export function statusCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
@@ -13,6 +11,7 @@ export function statusCommand(cli: Argv<GlobalOptions>, session: CliSession): Ar
     async (args) => {
       const partitionKey = args.partition === undefined ? undefined : parsePartitionKey(args.partition);
       const config = await session.config(args);
+      const [{ latestMaterializations }, { writeRows }] = await Promise.all([import('../../storage/history-queries.ts'), import('./write-rows.ts')]);
       const rows = await session.withWarehouse(config, 'read_only', 'duckdag status', async (warehouse) =>
         latestMaterializations(await warehouse.connect(), { partitionKey }),
       );
