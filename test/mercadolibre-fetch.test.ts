@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { MercadoLibreApiError } from '../assets/mercadolibre/api-error.ts';
 import type { MercadoLibreApiOptions } from '../assets/mercadolibre/api-options.ts';
 import { fetchResponses } from '../assets/mercadolibre/fetch-responses.ts';
@@ -180,6 +182,19 @@ test('a response slower than the timeout is retried, then fails saying so', asyn
   );
   await assert.rejects(run, /after 2 attempts.*no answer within 100 ms/);
   assert.equal(searches(server.requests, 'MLA1').length, 2);
+});
+
+test('the timeout still fires when garbage is collected while a response is awaited', async (t) => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const collecting = setInterval(gc, 5);
+  t.after(() => clearInterval(collecting));
+  const { run } = await fetchFrom(
+    t,
+    { listings: { MLA1: 10 }, respond: (request) => (request.path.endsWith('/search') ? { delayMs: 400 } : undefined) },
+    { timeoutMs: 100, retry: { attempts: 1, minDelayMs: 10, maxDelayMs: 20 } },
+  );
+  await assert.rejects(run, /no answer within 100 ms/);
 });
 
 test('no more requests are in flight than the concurrency allows', async (t) => {

@@ -116,13 +116,15 @@ async function request(url: string, options: MercadoLibreApiOptions, signal: Abo
   if (options.accessToken !== undefined) headers.authorization = `Bearer ${options.accessToken}`;
   let response: Response;
   let text: string;
+  const attempt = attemptSignal(signal, options.timeoutMs);
   try {
-    response = await fetch(url, { headers, signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]) });
+    response = await fetch(url, { headers, signal: attempt.signal });
     text = await response.text();
   } catch (error) {
     if (signal.aborted) throw new AbortError('the fetch was cancelled');
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    throw new RetryableResponse(timedOut ? `no answer within ${options.timeoutMs} ms` : `network error: ${describeCause(error)}`, undefined);
+    throw new RetryableResponse(attempt.timedOut() ? `no answer within ${options.timeoutMs} ms` : `network error: ${describeCause(error)}`, undefined);
+  } finally {
+    attempt.dispose();
   }
   if (response.status === 429) {
     throw new RetryableResponse(apiMessage(text) ?? 'too many requests', 429, retryAfterMs(response.headers.get('retry-after')));
@@ -143,6 +145,31 @@ async function request(url: string, options: MercadoLibreApiOptions, signal: Abo
   } catch {
     throw new AbortError(new MercadoLibreApiError(`the body is not JSON (starts with ${JSON.stringify(text.slice(0, 60))})`, { url, status: response.status, categoryId }));
   }
+}
+
+/**
+ * One attempt's signal: aborted by the fetch's cancellation or after `timeoutMs`. Built from a
+ * plain controller and timer held by this attempt, because on Node 20 a fetch given
+ * `AbortSignal.any([…, AbortSignal.timeout(ms)])` is never aborted once a garbage collection has
+ * run while it waits.
+ */
+function attemptSignal(cancel: AbortSignal, timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const onCancel = () => controller.abort(cancel.reason);
+  cancel.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      cancel.removeEventListener('abort', onCancel);
+    },
+  };
 }
 
 function finalError(error: unknown, url: string, categoryId: string | undefined, attempts: number): unknown {
