@@ -6,7 +6,7 @@ import type { TableAssetDefinition } from '../core/asset-definition.ts';
 import { DuckdagError } from '../core/errors.ts';
 import { sql } from '../core/sql.ts';
 import { tableAsset } from '../core/table-asset.ts';
-import { classifiedListings, cleanedListingsQuery, listingCountsQuery } from './listing-queries.ts';
+import { checkedListings, cleanedListingsQuery, listingCountsQuery } from './listing-queries.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
 import { dailySnapshot } from './daily-snapshot.ts';
 
@@ -26,9 +26,9 @@ export function cleanedListingsAsset(settings: PipelineSettings, raw: TableAsset
     description: 'One typed row per listing id per day; USD prices converted with USD_ARS_RATE when set.',
     deps: { raw },
     materialize: async ({ raw }, context) => {
-      const classified = classifiedListings(raw, settings.usdArsRate);
-      await context.output.createAs(cleanedListingsQuery(classified));
-      const [counts] = await context.query<Counts>(listingCountsQuery(classified));
+      const checked = checkedListings(raw, settings.usdArsRate);
+      await context.output.createAs(cleanedListingsQuery(checked));
+      const [counts] = await context.query<Counts>(listingCountsQuery(checked, context.output.table));
       const [written] = await context.query<{ rows: number }>(sql`SELECT count(*) AS rows FROM ${context.output.table}`);
       if (counts === undefined || written?.rows !== counts.cleaned || counts.raw !== counts.cleaned + counts.duplicates + counts.rejected) {
         throw new DuckdagError('MERCADOLIBRE_COUNTS_DO_NOT_RECONCILE', `listing counts do not reconcile: ${JSON.stringify({ ...counts, written: written?.rows })}`, {

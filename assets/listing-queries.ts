@@ -31,14 +31,20 @@ export function rawListingsQuery(pages: string, partitionKey: string): Sql {
 }
 
 /**
- * What becomes of each raw listing: typed fields, a reason to reject it (no id; a missing,
- * non-numeric or negative price), and which copy of a repeated id is kept (the first by category,
- * page and position). A subquery with the cleaned columns plus `reject_reason` (NULL for usable
- * listings) and `occurrence` (1 for the kept copy of an id, 2… for duplicates).
+ * What becomes of each raw listing: typed fields (each listing's JSON parsed once), `price_ars`, and
+ * a reason to reject it (no id; a missing, non-numeric or negative price), NULL for usable
+ * listings. A subquery, read by the cleaned, rejected and counting queries.
  */
-export function classifiedListings(raw: TableRef, usdArsRate: number | null): Sql {
+export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
   return sql`(
-    WITH parsed AS (
+    WITH fields AS (
+      SELECT
+        *,
+        json_transform(listing, '{"id": "VARCHAR", "site_id": "VARCHAR", "title": "VARCHAR", "price": "VARCHAR",
+          "currency_id": "VARCHAR", "sold_quantity": "VARCHAR", "thumbnail": "VARCHAR", "permalink": "VARCHAR",
+          "category_id": "VARCHAR"}') AS field
+      FROM ${raw.partition}
+    ), parsed AS (
       SELECT
         snapshot_date,
         category_id AS search_category_id,
@@ -46,18 +52,18 @@ export function classifiedListings(raw: TableRef, usdArsRate: number | null): Sq
         position,
         fetched_at,
         listing,
-        nullif(trim(listing->>'id'), '') AS id,
-        listing->>'site_id' AS site_id,
-        listing->>'title' AS title,
-        listing->>'price' AS price_text,
-        TRY_CAST(listing->>'price' AS DECIMAL(18, 2)) AS price,
-        listing->>'currency_id' AS currency_id,
-        TRY_CAST(listing->>'sold_quantity' AS BIGINT) AS sold_quantity,
-        listing->>'thumbnail' AS thumbnail,
-        listing->>'permalink' AS permalink,
-        coalesce(listing->>'category_id', category_id) AS category_id,
+        nullif(trim(field.id), '') AS id,
+        field.site_id,
+        field.title,
+        field.price AS price_text,
+        TRY_CAST(field.price AS DECIMAL(18, 2)) AS price,
+        field.currency_id,
+        TRY_CAST(field.sold_quantity AS BIGINT) AS sold_quantity,
+        field.thumbnail,
+        field.permalink,
+        coalesce(field.category_id, category_id) AS category_id,
         CAST(fetched_at AS DATE) AS created_date
-      FROM ${raw.partition}
+      FROM fields
     ), checked AS (
       SELECT
         *,
@@ -74,40 +80,44 @@ export function classifiedListings(raw: TableRef, usdArsRate: number | null): Sq
       CASE
         WHEN currency_id = 'ARS' THEN price
         WHEN currency_id = 'USD' THEN CAST(round(price * CAST(${usdArsRate} AS DOUBLE), 2) AS DECIMAL(18, 2))
-      END AS price_ars,
-      CASE WHEN reject_reason IS NULL
-        THEN row_number() OVER (PARTITION BY id, reject_reason IS NULL ORDER BY search_category_id, page_offset, position)
-      END AS occurrence
+      END AS price_ars
     FROM checked
   )`;
 }
 
-/** One typed row per usable listing id. */
-export function cleanedListingsQuery(classified: Sql): Sql {
+/**
+ * One typed row per usable listing id: of repeated ids, the first copy by category, page and
+ * position. Only the usable rows' typed columns go through the window, never the JSON.
+ */
+export function cleanedListingsQuery(checked: Sql): Sql {
   return sql`
     SELECT snapshot_date, id, site_id, title, price, currency_id, sold_quantity, thumbnail, permalink,
            category_id, created_date, price_ars
-    FROM ${classified}
-    WHERE occurrence = 1`;
+    FROM ${checked}
+    WHERE reject_reason IS NULL
+    QUALIFY row_number() OVER (PARTITION BY id ORDER BY search_category_id, page_offset, position) = 1`;
 }
 
-/** How the raw listings split: raw = cleaned + duplicates + rejected. */
-export function listingCountsQuery(classified: Sql): Sql {
+/**
+ * How the raw listings split, raw = cleaned + duplicates + rejected, counted from the checked
+ * listings in one pass; `usd_without_rate` counts the kept rows of `cleaned` that have no price_ars.
+ */
+export function listingCountsQuery(checked: Sql, cleaned: Sql): Sql {
   return sql`
     SELECT
       count(*) AS raw,
-      count(*) FILTER (WHERE occurrence = 1) AS cleaned,
-      count(*) FILTER (WHERE occurrence > 1) AS duplicates,
+      count(DISTINCT id) FILTER (WHERE reject_reason IS NULL) AS cleaned,
+      count(*) FILTER (WHERE reject_reason IS NULL) - count(DISTINCT id) FILTER (WHERE reject_reason IS NULL) AS duplicates,
       count(*) FILTER (WHERE reject_reason IS NOT NULL) AS rejected,
-      count(*) FILTER (WHERE occurrence = 1 AND currency_id = 'USD' AND price_ars IS NULL) AS usd_without_rate
-    FROM ${classified}`;
+      (SELECT count(*) FROM ${cleaned} WHERE currency_id = 'USD' AND price_ars IS NULL) AS usd_without_rate
+    FROM ${checked}`;
 }
 
 /** The unusable listings, with the reason. */
-export function rejectedListingsQuery(classified: Sql): Sql {
+export function rejectedListingsQuery(checked: Sql): Sql {
   return sql`
     SELECT snapshot_date, id, search_category_id AS category_id, page_offset, position, reject_reason AS reason, listing
-    FROM ${classified}
+    FROM ${checked}
     WHERE reject_reason IS NOT NULL`;
 }
 

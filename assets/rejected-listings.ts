@@ -1,7 +1,7 @@
 /** `rejected_listings`: the raw listings that cannot be used, each with the reason. */
 import type { TableAssetDefinition } from '../core/asset-definition.ts';
 import { sqlAsset } from '../core/sql-asset.ts';
-import { classifiedListings, rejectedListingsQuery } from './listing-queries.ts';
+import { checkedListings, rejectedListingsQuery } from './listing-queries.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
 import { dailySnapshot } from './daily-snapshot.ts';
 
@@ -12,6 +12,6 @@ export function rejectedListingsAsset(settings: PipelineSettings, raw: TableAsse
     tags: { layer: 'clean' },
     description: 'Raw listings that cannot be used (no id; a missing, non-numeric or negative price), with the reason.',
     deps: { raw },
-    query: ({ raw }) => rejectedListingsQuery(classifiedListings(raw, settings.usdArsRate)),
+    query: ({ raw }) => rejectedListingsQuery(checkedListings(raw, settings.usdArsRate)),
   });
 }

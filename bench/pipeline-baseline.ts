@@ -1,7 +1,7 @@
 /**
  * The pipeline without duckdag: the same queries (assets/listing-queries.ts), email rendering and
- * outbox delivery, run by hand on one DuckDB connection through @duckdb/node-api. The benchmark's
- * yardstick for framework overhead.
+ * outbox delivery, run by hand on one DuckDB connection through @duckdb/node-api, with the DuckDB
+ * settings of pipeline.config.ts. The benchmark's yardstick for framework overhead.
  *
  * Run: node --import tsx bench/pipeline-baseline.ts SAMPLE_DIR WAREHOUSE OUTBOX_DIR PARTITION
  */
@@ -10,7 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { createMailTransport } from '../assets/email/mail-transport.ts';
 import { renderSalesAlert, type HighVolumeSale } from '../assets/email/sales-alert-template.ts';
 import {
-  classifiedListings,
+  checkedListings,
   cleanedListingsQuery,
   highVolumeSalesQuery,
   listingCountsQuery,
@@ -21,14 +21,21 @@ import {
 import { writeFileAtomically } from '../assets/write-file-atomically.ts';
 import type { TableRef } from '../core/asset-definition.ts';
 import { identifier, sql } from '../core/sql.ts';
+import config from '../pipeline.config.ts';
 import { readRows } from '../storage/read-rows.ts';
 
 const [sampleDir = '', warehouse = '', outboxDir = '', partitionKey = ''] = process.argv.slice(2);
 const threshold = 7_000_000;
 const table = (name: string): TableRef => Object.assign(identifier(name), { name, partition: identifier(name) });
 
-const instance = await DuckDBInstance.create(warehouse);
+const { memoryLimit, threads, rowGroupSize } = config.duckdb ?? {};
+const instance = await DuckDBInstance.create(':memory:', {
+  temp_directory: `${warehouse}.tmp`,
+  ...(memoryLimit === undefined ? {} : { memory_limit: memoryLimit }),
+  ...(threads === undefined ? {} : { threads: String(threads) }),
+});
 const connection = await instance.connect();
+await connection.run(sql`ATTACH ${warehouse} AS warehouse ${rowGroupSize === undefined ? sql`` : sql`(ROW_GROUP_SIZE ${rowGroupSize})`}; USE warehouse`.text);
 const steps: Record<string, number> = {};
 const step = async (name: string, work: () => Promise<unknown>) => {
   const started = performance.now();
@@ -36,13 +43,13 @@ const step = async (name: string, work: () => Promise<unknown>) => {
   steps[name] = Math.round(performance.now() - started);
 };
 
-const classified = classifiedListings(table('raw_listings'), null);
+const checked = checkedListings(table('raw_listings'), null);
 await step('raw_listings', () => connection.run(`CREATE TABLE raw_listings AS ${rawListingsQuery(searchPagesGlob(sampleDir), partitionKey).text}`));
 await step('cleaned_listings', async () => {
-  await connection.run(`CREATE TABLE cleaned_listings AS ${cleanedListingsQuery(classified).text}`);
-  await readRows(connection, listingCountsQuery(classified).text);
+  await connection.run(`CREATE TABLE cleaned_listings AS ${cleanedListingsQuery(checked).text}`);
+  await readRows(connection, listingCountsQuery(checked, identifier('cleaned_listings')).text);
 });
-await step('rejected_listings', () => connection.run(`CREATE TABLE rejected_listings AS ${rejectedListingsQuery(classified).text}`));
+await step('rejected_listings', () => connection.run(`CREATE TABLE rejected_listings AS ${rejectedListingsQuery(checked).text}`));
 await step('high_volume_sales', () => connection.run(`CREATE TABLE high_volume_sales AS ${highVolumeSalesQuery(table('cleaned_listings'), threshold).text}`));
 let body = { subject: '', html: '', text: '' };
 await step('email_body', async () => {

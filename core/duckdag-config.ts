@@ -17,6 +17,25 @@ export interface DuckdagConfig {
   readonly concurrency?: number;
   /** How long a command waits for another process to release the warehouse. @default 10000 */
   readonly lockTimeoutMs?: number;
+  /** How DuckDB may use the machine while a command runs. */
+  readonly duckdb?: DuckdbSettings;
+}
+
+/** DuckDB's resources for one command. Unset fields keep DuckDB's own defaults. */
+export interface DuckdbSettings {
+  /**
+   * DuckDB's `memory_limit`, e.g. `'512MB'` or `'4GB'`: the ceiling of its buffer manager, past which
+   * queries spill to `<warehouse>.tmp/`. `DUCKDAG_MEMORY_LIMIT` overrides it. @default 80% of RAM
+   */
+  readonly memoryLimit?: string;
+  /** DuckDB's worker threads. `DUCKDAG_THREADS` overrides it. @default the number of CPU cores */
+  readonly threads?: number;
+  /**
+   * Rows per row group in the tables a command writes, a multiple of 2048. DuckDB holds a row group
+   * in memory while writing it, so tables of wide rows (whole JSON documents) write in less memory
+   * with smaller groups. @default 122880
+   */
+  readonly rowGroupSize?: number;
 }
 
 /** The configuration after defaults, overrides and checks. */
@@ -28,6 +47,7 @@ export interface ResolvedConfig {
   readonly warehousePath: string;
   readonly concurrency: number;
   readonly lockTimeoutMs: number;
+  readonly duckdb: DuckdbSettings;
 }
 
 /** Types a config object; returns it unchanged. */

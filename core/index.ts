@@ -19,7 +19,7 @@ export { AssetKind, UpstreamEmptyPolicy } from './asset-definition.ts';
 export { AssetGraph } from './asset-graph.ts';
 export { selectAssets } from './asset-selection.ts';
 export { dailyPartitions, parsePartitionKey, todayPartitionKey, type DailyPartitions } from './daily-partitions.ts';
-export { defineConfig, type DuckdagConfig, type ResolvedConfig } from './duckdag-config.ts';
+export { defineConfig, type DuckdagConfig, type DuckdbSettings, type ResolvedConfig } from './duckdag-config.ts';
 export {
   AssetFailure,
   ConfigError,

@@ -1,6 +1,7 @@
 /**
  * Loads `pipeline.config.ts` (or the file `--config` names), builds and checks the asset graph, and
- * applies overrides: `--warehouse`, then `DUCKDAG_WAREHOUSE`, then the config's own value.
+ * applies overrides: `--warehouse`, then `DUCKDAG_WAREHOUSE`, then the config's own value; likewise
+ * `DUCKDAG_MEMORY_LIMIT` and `DUCKDAG_THREADS` over the config's DuckDB settings.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -8,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyAssetDefinition } from './asset-definition.ts';
 import { AssetGraph } from './asset-graph.ts';
-import type { DuckdagConfig, ResolvedConfig } from './duckdag-config.ts';
+import type { DuckdagConfig, DuckdbSettings, ResolvedConfig } from './duckdag-config.ts';
 import { ConfigError, describeError, DuckdagError } from './errors.ts';
 
 export interface ConfigOverrides {
@@ -38,7 +39,31 @@ export async function loadConfig(
     warehousePath: warehouse === undefined ? resolve(rootDir, config.warehouse ?? 'data/warehouse.duckdb') : resolve(warehouse),
     concurrency: positiveInteger('--concurrency', overrides.concurrency ?? config.concurrency ?? availableParallelism()),
     lockTimeoutMs: nonNegative('--lock-timeout', overrides.lockTimeoutMs ?? config.lockTimeoutMs ?? 10_000),
+    duckdb: duckdbSettings(config.duckdb ?? {}, env),
   };
+}
+
+const sizePattern = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+const vectorSize = 2048;
+
+function duckdbSettings(settings: DuckdbSettings, env: NodeJS.ProcessEnv): DuckdbSettings {
+  const memoryEnv = nonEmpty(env.DUCKDAG_MEMORY_LIMIT);
+  const threadsEnv = nonEmpty(env.DUCKDAG_THREADS);
+  const memoryLimit = memoryEnv ?? settings.memoryLimit;
+  const memoryName = memoryEnv === undefined ? 'duckdb.memoryLimit' : 'DUCKDAG_MEMORY_LIMIT';
+  if (memoryLimit !== undefined && !sizePattern.test(memoryLimit.trim())) {
+    throw new ConfigError('DUCKDAG_OPTION_INVALID', `${memoryName} must be a size such as 512MB or 4GB, got ${JSON.stringify(memoryLimit)}`);
+  }
+  const threads = threadsEnv === undefined ? settings.threads : Number(threadsEnv);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    const name = threadsEnv === undefined ? 'duckdb.threads' : 'DUCKDAG_THREADS';
+    throw new ConfigError('DUCKDAG_OPTION_INVALID', `${name} must be a positive integer, got ${JSON.stringify(threadsEnv ?? threads)}`);
+  }
+  const { rowGroupSize } = settings;
+  if (rowGroupSize !== undefined && (!Number.isInteger(rowGroupSize) || rowGroupSize < vectorSize || rowGroupSize % vectorSize !== 0)) {
+    throw new ConfigError('DUCKDAG_OPTION_INVALID', `duckdb.rowGroupSize must be a positive multiple of ${vectorSize}, got ${rowGroupSize}`);
+  }
+  return { memoryLimit: memoryLimit?.trim(), threads, rowGroupSize };
 }
 
 async function importConfig(path: string): Promise<DuckdagConfig> {

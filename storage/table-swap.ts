@@ -29,12 +29,13 @@ export function stagingTableName(asset: string, runId: string): string {
 }
 
 /**
- * A query whose result tells a table's row count and columns while reading at most one row: the
- * column types come with the result, the count in its first column (no row means 0 rows).
+ * A query whose one row tells a table's row count (first column) and, through the result's column
+ * types, its columns, without reading any row. (A count subquery beside `SELECT * … LIMIT 1` would
+ * make DuckDB scan every column of every row first: seconds for a million rows of JSON.)
  */
 export function describeTableQuery(table: string): Sql {
   const name = identifier(table);
-  return sql`SELECT (SELECT count(*) FROM ${name}) AS __duckdag_row_count, * FROM ${name} LIMIT 1`;
+  return sql`SELECT counted.__duckdag_row_count, columns.* FROM (SELECT count(*) AS __duckdag_row_count FROM ${name}) AS counted LEFT JOIN (SELECT * FROM ${name} LIMIT 0) AS columns ON true`;
 }
 
 /** Reads the result of `describeTableQuery`. */

@@ -2,12 +2,18 @@
  * The warehouse: one DuckDB file holding every table asset, the stored values and the history.
  * One instance per command; the file is open only while the command runs, and a command that finds
  * it held by another process waits a bounded time, then gives up with `WarehouseBusyError`.
+ *
+ * The instance is DuckDB in memory with the file attached as catalog `warehouse` and made every
+ * connection's default: attaching is how DuckDB takes a row group size, and the instance carries
+ * the memory limit and threads. Spilled data goes to `<file>.tmp/`, as when DuckDB opens a file.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckdbSettings } from '../core/duckdag-config.ts';
 import { ConfigError, describeError, WarehouseBusyError } from '../core/errors.ts';
+import { identifier, joinSql, sql, type Sql } from '../core/sql.ts';
 import { ensureHistorySchema } from './history-schema.ts';
 import { describeOwner, lockHolderPid, removeOwnerNote, writeOwnerNote } from './warehouse-owner.ts';
 
@@ -20,7 +26,11 @@ export interface WarehouseOptions {
   readonly lockTimeoutMs: number;
   /** What holds the file, as told to a process that has to wait for it. */
   readonly command: string;
+  readonly duckdb?: DuckdbSettings;
 }
+
+/** The catalog name of the attached file. */
+const warehouseCatalog = 'warehouse';
 
 const lockPollMs = 100;
 
@@ -54,10 +64,11 @@ export class Warehouse {
     return warehouse;
   }
 
-  /** A new connection on the command's one instance; closed with the warehouse. */
+  /** A new connection on the command's one instance, reading and writing the file; closed with the warehouse. */
   async connect(): Promise<DuckDBConnection> {
     const connection = await this.#instance.connect();
     this.#connections.push(connection);
+    await connection.run(sql`USE ${identifier(warehouseCatalog)}`.text);
     return connection;
   }
 
@@ -70,10 +81,38 @@ export class Warehouse {
 }
 
 async function openWithin(options: WarehouseOptions): Promise<DuckDBInstance> {
+  const settings = options.duckdb ?? {};
+  const instance = await DuckDBInstance.create(':memory:', {
+    temp_directory: `${options.path}.tmp`,
+    ...(settings.memoryLimit === undefined ? {} : { memory_limit: settings.memoryLimit }),
+    ...(settings.threads === undefined ? {} : { threads: String(settings.threads) }),
+  });
+  const attachOptions = [
+    ...(options.access === 'read_only' ? [sql`READ_ONLY`] : []),
+    ...(settings.rowGroupSize === undefined ? [] : [sql`ROW_GROUP_SIZE ${settings.rowGroupSize}`]),
+  ];
+  const attach = sql`ATTACH ${options.path} AS ${identifier(warehouseCatalog)}`;
+  const statement = attachOptions.length === 0 ? attach : sql`${attach} (${joinSql(attachOptions, ', ')})`;
+  try {
+    const connection = await instance.connect();
+    try {
+      await attachWithin(connection, statement, options);
+    } finally {
+      connection.closeSync();
+    }
+    return instance;
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  }
+}
+
+async function attachWithin(connection: DuckDBConnection, attach: Sql, options: WarehouseOptions): Promise<void> {
   const deadline = Date.now() + options.lockTimeoutMs;
   for (;;) {
     try {
-      return await DuckDBInstance.create(options.path, { access_mode: options.access.toUpperCase() });
+      await connection.run(attach.text);
+      return;
     } catch (error) {
       const pid = lockHolderPid(error);
       if (pid === null) {

@@ -40,7 +40,13 @@ export class CliSession {
     work: (warehouse: Warehouse) => Promise<T>,
   ): Promise<T> {
     const { Warehouse } = await import('../../storage/warehouse.ts');
-    const warehouse = await Warehouse.open({ path: config.warehousePath, access, lockTimeoutMs: config.lockTimeoutMs, command });
+    const warehouse = await Warehouse.open({
+      path: config.warehousePath,
+      access,
+      lockTimeoutMs: config.lockTimeoutMs,
+      command,
+      duckdb: config.duckdb,
+    });
     try {
       return await work(warehouse);
     } finally {

@@ -51,7 +51,7 @@ export function fixtureProject(t: TestContext, files: Readonly<Record<string, st
   const start = (args: readonly string[], options?: { env?: NodeJS.ProcessEnv }) =>
     spawn(process.execPath, [duckdagBin, '--config', join(dir, 'duckdag.config.ts'), ...args], {
       cwd: dir,
-      env: { ...process.env, DUCKDAG_WAREHOUSE: '', ...options?.env },
+      env: { ...process.env, DUCKDAG_WAREHOUSE: '', DUCKDAG_MEMORY_LIMIT: '', DUCKDAG_THREADS: '', ...options?.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   return {
