@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { TableAssetDefinition } from '../core/asset-definition.ts';
 import { sql } from '../core/sql.ts';
 import { valueAsset } from '../core/value-asset.ts';
-import { renderSalesAlert, type HighVolumeSale, type RenderedEmail } from './email/sales-alert-template.ts';
+import type { HighVolumeSale, RenderedEmail } from './email/sales-alert-template.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
 import { writeFileAtomically } from './write-file-atomically.ts';
 import { dailySnapshot } from './daily-snapshot.ts';
@@ -35,6 +35,8 @@ export function emailBodyAsset(settings: PipelineSettings, highVolumeSales: Tabl
         FROM ${sales.partition}
         ORDER BY revenue_rank
         LIMIT ${settings.emailTopN}`);
+      // nunjucks is loaded when an email is rendered, not whenever the pipeline is defined.
+      const { renderSalesAlert } = await import('./email/sales-alert-template.ts');
       const rendered = renderSalesAlert(
         { partitionKey, threshold: settings.thresholdArs, totalCount: total?.count ?? 0, listings },
         { limit: settings.emailTopN },

@@ -37,9 +37,9 @@ const run: RunResult = {
   assets: [done, skipped],
 };
 
-test('piped, the progress view prints one plain line per finished asset and a closing line', () => {
+test('piped, the progress view prints one plain line per finished asset and a closing line', async () => {
   const { io, output } = capture(false);
-  const view = createProgressView(io);
+  const view = await createProgressView(io);
   view.onEvent({ type: 'run_started', runId: 'r1', partitionKey: '2026-11-24', assets: ['raw_listings', 'email_body'] });
   view.onEvent({ type: 'asset_started', asset: 'raw_listings' });
   view.onEvent({ type: 'asset_finished', result: done });
@@ -58,9 +58,9 @@ test('piped, the progress view prints one plain line per finished asset and a cl
   );
 });
 
-test('on a terminal, the progress view shows the running assets and done/total live', () => {
+test('on a terminal, the progress view shows the running assets and done/total live', async () => {
   const { io, output } = capture(true);
-  const view = createProgressView(io);
+  const view = await createProgressView(io);
   view.onEvent({ type: 'run_started', runId: 'r1', partitionKey: '2026-11-24', assets: ['raw_listings', 'email_body'] });
   view.onEvent({ type: 'asset_started', asset: 'raw_listings' });
   assert.match(output(), /0\/2 done · \d+ ms · running: raw_listings/);

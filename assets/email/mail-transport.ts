@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
 import { AssetFailure, ConfigError, DuckdagError, describeError } from '../../core/errors.ts';
 import { writeFileAtomically } from '../write-file-atomically.ts';
@@ -81,24 +80,34 @@ export function createMailTransport(options: MailTransportOptions): MailTranspor
   return createOutboxTransport(options.outboxDir);
 }
 
+/** nodemailer, loaded when the first message goes out rather than whenever the pipeline is defined. */
+async function loadNodemailer() {
+  return (await import('nodemailer')).default;
+}
+
 function createSmtpTransport(settings: SmtpSettings, tls: ConnectionOptions | undefined): MailTransport {
-  const transporter = nodemailer.createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.secure,
-    auth: settings.auth,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-    tls,
-  });
+  const connect = () =>
+    loadNodemailer().then((nodemailer) =>
+      nodemailer.createTransport({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.secure,
+        auth: settings.auth,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+        tls,
+      }),
+    );
+  let transporter: ReturnType<typeof connect> | undefined;
   const { description } = settings;
   return {
     kind: 'smtp',
     description,
     async send(message) {
       try {
-        const info = await transporter.sendMail(mailOptions(message));
+        transporter ??= connect();
+        const info = await (await transporter).sendMail(mailOptions(message));
         return {
           messageId: info.messageId,
           accepted: info.accepted,
@@ -124,14 +133,16 @@ function isPermanent(error: unknown): boolean {
 }
 
 function createOutboxTransport(outboxDir: string): MailTransport {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const connect = () => loadNodemailer().then((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true }));
+  let transporter: ReturnType<typeof connect> | undefined;
   const description = `outbox ${outboxDir}`;
   return {
     kind: 'outbox',
     description,
     async send(message) {
       const file = path.join(outboxDir, `${checkedFileStem(message.fileStem)}.eml`);
-      const info = await transporter.sendMail(mailOptions(message));
+      transporter ??= connect();
+      const info = await (await transporter).sendMail(mailOptions(message));
       await writeFileAtomically(file, info.message as Buffer);
       return {
         messageId: info.messageId,

@@ -19,7 +19,7 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       const partitionKey = args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition);
       const config = await session.config(args, args.concurrency);
       const [{ materialize }, { createProgressView }] = await Promise.all([import('../executor.ts'), import('./progress-view.ts')]);
-      const view = args.json ? null : createProgressView(session.io);
+      const view = args.json ? null : await createProgressView(session.io);
       const controller = new AbortController();
       const interrupt = () => controller.abort();
       process.once('SIGINT', interrupt);

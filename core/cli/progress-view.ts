@@ -2,7 +2,6 @@
  * What `materialize` shows while it runs: on a terminal, a live line with the running assets,
  * done/total and elapsed time above the finished assets; when piped, one plain line per event.
  */
-import { createLogUpdate } from 'log-update';
 import type { AssetResult, RunEvent, RunResult } from '../run-result.ts';
 import type { CliIo } from './cli-io.ts';
 
@@ -49,8 +48,11 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function createProgressView(io: CliIo): ProgressView {
-  return io.stdout.isTTY === true ? liveView(io) : plainView(io);
+/** The live view on a terminal (its redrawing library loaded only then), plain lines otherwise. */
+export async function createProgressView(io: CliIo): Promise<ProgressView> {
+  if (io.stdout.isTTY !== true) return plainView(io);
+  const { createLogUpdate } = await import('log-update');
+  return liveView(io, createLogUpdate(io.stdout));
 }
 
 function plainView(io: CliIo): ProgressView {
@@ -67,8 +69,7 @@ function plainView(io: CliIo): ProgressView {
   };
 }
 
-function liveView(io: CliIo): ProgressView {
-  const live = createLogUpdate(io.stdout);
+function liveView(io: CliIo, live: ReturnType<typeof import('log-update').createLogUpdate>): ProgressView {
   const running = new Set<string>();
   const started = Date.now();
   let done = 0;
