@@ -37,7 +37,7 @@ const scenario = async (name: string, run: () => Promise<BenchRow[]> | BenchRow[
   rows.push(...(await run()));
 };
 await scenario('cli', () => cliStart(context));
-await scenario('orchestration', async () => [planning10k(context), await chainOf40(context), await dagOf2000(context)]);
+await scenario('orchestration', async () => [planning10k(context), await chainOf40(context), ...(await dagOf2000(context))]);
 await scenario('http', () => httpExtraction({ ...context, runs: Math.min(context.runs, 3) }));
 await scenario('pipeline', () => pipelineThroughput({ ...context, runs: Number(values['pipeline-runs']) }, values.sizes.split(',').map(Number)));
 

@@ -1,0 +1,45 @@
+/**
+ * The statements duckdag sends to materialize N trivial SQL assets, sent by hand on one
+ * @duckdb/node-api connection with no framework around them, in the same round trips: `BEGIN`;
+ * the CREATE TABLE AS of the staging table with its description; the swap, the history row and
+ * `COMMIT`. What is left of duckdag's time beyond this is duckdag's own overhead.
+ *
+ * Run: node --import tsx bench/dag-statements-baseline.ts WAREHOUSE COUNT
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { identifier, sql } from '../core/sql.ts';
+import { ensureHistorySchema } from '../storage/history-schema.ts';
+import { MaterializationStatus, materializationInsert } from '../storage/run-history.ts';
+import { describeTableQuery, readDescription, stagingTableName, swapTable } from '../storage/table-swap.ts';
+
+const [warehouse = '', countText = '0'] = process.argv.slice(2);
+const runId = 'bench';
+const instance = await DuckDBInstance.create(':memory:');
+const connection = await instance.connect();
+await connection.run(sql`ATTACH ${warehouse} AS warehouse; USE warehouse`.text);
+await ensureHistorySchema(connection);
+for (let i = 0; i < Number(countText); i += 1) {
+  const asset = `a_${i}`;
+  const staging = stagingTableName(asset, runId);
+  const startedAt = new Date();
+  await connection.run('BEGIN TRANSACTION');
+  const staged = readDescription(
+    await connection.runAndReadAll(`CREATE TABLE ${identifier(staging).text} AS ${sql`SELECT ${i} AS n`.text};\n${describeTableQuery(staging).text}`),
+  );
+  const record = materializationInsert({
+    runId,
+    asset,
+    partitionKey: null,
+    status: MaterializationStatus.materialized,
+    rowCount: staged.rowCount,
+    startedAt,
+    finishedAt: new Date(),
+    attempts: 1,
+    error: null,
+    reason: null,
+    metadata: { columns: staged.columns },
+  });
+  await connection.run(`${swapTable(asset, staging).text};\n${record.text};\nCOMMIT`);
+}
+connection.closeSync();
+instance.closeSync();
