@@ -26,6 +26,7 @@ export interface WarehouseOptions {
   readonly lockTimeoutMs: number;
   /** What holds the file, as told to a process that has to wait for it. */
   readonly command: string;
+  /** DuckDB's memory limit, threads and row group size for this command; unset, DuckDB's defaults. */
   readonly duckdb?: DuckdbSettings;
 }
 
