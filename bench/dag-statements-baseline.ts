@@ -11,12 +11,13 @@ import { identifier, sql } from '../core/sql.ts';
 import { ensureHistorySchema } from '../storage/history-schema.ts';
 import { MaterializationStatus, materializationInsert } from '../storage/run-history.ts';
 import { describeTableQuery, readDescription, stagingTableName, swapTable } from '../storage/table-swap.ts';
+import { attachStatement, useStatement } from '../storage/warehouse-attachment.ts';
 
 const [warehouse = '', countText = '0'] = process.argv.slice(2);
 const runId = 'bench';
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
-await connection.run(sql`ATTACH ${warehouse} AS warehouse; USE warehouse`.text);
+await connection.run(`${attachStatement(warehouse, 'read_write', {}).text}; ${useStatement.text}`);
 await ensureHistorySchema(connection);
 for (let i = 0; i < Number(countText); i += 1) {
   const asset = `a_${i}`;

@@ -1,7 +1,7 @@
 /**
  * The pipeline without duckdag: the same queries (assets/listing-queries.ts), email rendering and
  * outbox delivery, run by hand on one DuckDB connection through @duckdb/node-api, with the DuckDB
- * settings of pipeline.config.ts. The benchmark's yardstick for framework overhead.
+ * settings of pipeline.config.ts applied as duckdag applies them. The benchmark's yardstick for framework overhead.
  *
  * Run: node --import tsx bench/pipeline-baseline.ts SAMPLE_DIR WAREHOUSE OUTBOX_DIR PARTITION
  */
@@ -23,19 +23,16 @@ import type { TableRef } from '../core/asset-definition.ts';
 import { identifier, sql } from '../core/sql.ts';
 import config from '../pipeline.config.ts';
 import { readRows } from '../storage/read-rows.ts';
+import { attachStatement, instanceOptions, useStatement } from '../storage/warehouse-attachment.ts';
 
 const [sampleDir = '', warehouse = '', outboxDir = '', partitionKey = ''] = process.argv.slice(2);
 const threshold = 7_000_000;
 const table = (name: string): TableRef => Object.assign(identifier(name), { name, partition: identifier(name) });
 
-const { memoryLimit, threads, rowGroupSize } = config.duckdb ?? {};
-const instance = await DuckDBInstance.create(':memory:', {
-  temp_directory: `${warehouse}.tmp`,
-  ...(memoryLimit === undefined ? {} : { memory_limit: memoryLimit }),
-  ...(threads === undefined ? {} : { threads: String(threads) }),
-});
+const settings = config.duckdb ?? {};
+const instance = await DuckDBInstance.create(':memory:', instanceOptions(warehouse, settings));
 const connection = await instance.connect();
-await connection.run(sql`ATTACH ${warehouse} AS warehouse ${rowGroupSize === undefined ? sql`` : sql`(ROW_GROUP_SIZE ${rowGroupSize})`}; USE warehouse`.text);
+await connection.run(`${attachStatement(warehouse, 'read_write', settings).text}; ${useStatement.text}`);
 const steps: Record<string, number> = {};
 const step = async (name: string, work: () => Promise<unknown>) => {
   const started = performance.now();

@@ -2,10 +2,7 @@
  * The warehouse: one DuckDB file holding every table asset, the stored values and the history.
  * One instance per command; the file is open only while the command runs, and a command that finds
  * it held by another process waits a bounded time, then gives up with `WarehouseBusyError`.
- *
- * The instance is DuckDB in memory with the file attached as catalog `warehouse` and made every
- * connection's default: attaching is how DuckDB takes a row group size, and the instance carries
- * the memory limit and threads. Spilled data goes to `<file>.tmp/`, as when DuckDB opens a file.
+ * How the file is attached: `warehouse-attachment.ts`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbSettings } from '../core/duckdag-config.ts';
 import { ConfigError, describeError, WarehouseBusyError } from '../core/errors.ts';
-import { identifier, joinSql, sql, type Sql } from '../core/sql.ts';
+import type { Sql } from '../core/sql.ts';
+import { attachStatement, instanceOptions, useStatement } from './warehouse-attachment.ts';
 import { ensureHistorySchema } from './history-schema.ts';
 import { describeOwner, lockHolderPid, removeOwnerNote, writeOwnerNote } from './warehouse-owner.ts';
 
@@ -29,9 +27,6 @@ export interface WarehouseOptions {
   /** DuckDB's memory limit, threads and row group size for this command; unset, DuckDB's defaults. */
   readonly duckdb?: DuckdbSettings;
 }
-
-/** The catalog name of the attached file. */
-const warehouseCatalog = 'warehouse';
 
 const lockPollMs = 100;
 
@@ -69,7 +64,7 @@ export class Warehouse {
   async connect(): Promise<DuckDBConnection> {
     const connection = await this.#instance.connect();
     this.#connections.push(connection);
-    await connection.run(sql`USE ${identifier(warehouseCatalog)}`.text);
+    await connection.run(useStatement.text);
     return connection;
   }
 
@@ -83,17 +78,8 @@ export class Warehouse {
 
 async function openWithin(options: WarehouseOptions): Promise<DuckDBInstance> {
   const settings = options.duckdb ?? {};
-  const instance = await DuckDBInstance.create(':memory:', {
-    temp_directory: `${options.path}.tmp`,
-    ...(settings.memoryLimit === undefined ? {} : { memory_limit: settings.memoryLimit }),
-    ...(settings.threads === undefined ? {} : { threads: String(settings.threads) }),
-  });
-  const attachOptions = [
-    ...(options.access === 'read_only' ? [sql`READ_ONLY`] : []),
-    ...(settings.rowGroupSize === undefined ? [] : [sql`ROW_GROUP_SIZE ${settings.rowGroupSize}`]),
-  ];
-  const attach = sql`ATTACH ${options.path} AS ${identifier(warehouseCatalog)}`;
-  const statement = attachOptions.length === 0 ? attach : sql`${attach} (${joinSql(attachOptions, ', ')})`;
+  const instance = await DuckDBInstance.create(':memory:', instanceOptions(options.path, settings));
+  const statement = attachStatement(options.path, options.access, settings);
   try {
     const connection = await instance.connect();
     try {
