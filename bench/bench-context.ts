@@ -4,8 +4,6 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 export const duckdagBin = join(repoRoot, 'core/bin/duckdag.js');
-/** Node with the TypeScript loader, as the CLI and the baselines run. */
-export const nodeWithTsx = ['--import', 'tsx'] as const;
 
 export interface BenchContext {
   /** A folder for generated inputs and warehouses, kept between invocations for reuse. */

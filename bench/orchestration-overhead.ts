@@ -13,7 +13,8 @@ import { AssetGraph } from '../core/asset-graph.ts';
 import { selectAssets } from '../core/asset-selection.ts';
 import { sql } from '../core/sql.ts';
 import { sqlAsset } from '../core/sql-asset.ts';
-import { duckdagBin, nodeWithTsx, repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
+import { duckdagBin, repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
+import { compiledScript } from './compiled-script.ts';
 import { median, ratio } from './stats.ts';
 import { timeProcess } from './time-process.ts';
 
@@ -82,10 +83,12 @@ for (let i = 0; i < ${count}; i += 1) {
 export default defineConfig({ assets });
 `,
   );
-  const baselineScript = join(dir, 'baseline.ts');
+  // Loads @duckdb/node-api as duckdag does (storage/duckdb-api.ts).
+  const baselineScript = join(dir, 'baseline.mjs');
   writeFileSync(
     baselineScript,
-    `import { DuckDBInstance } from '@duckdb/node-api';
+    `import { createRequire } from 'node:module';
+const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api');
 const instance = await DuckDBInstance.create(process.argv[2]);
 const connection = await instance.connect();
 for (let i = 0; i < ${count}; i += 1) await connection.run('CREATE TABLE a_' + i + ' AS SELECT ' + i + ' AS n');
@@ -97,11 +100,12 @@ instance.closeSync();
   const bare: number[] = [];
   const replayed: number[] = [];
   const replayWarehouse = join(dir, 'replay.duckdb');
+  const replayScript = await compiledScript(join(repoRoot, 'bench/dag-statements-baseline.ts'), context.workDir);
   for (let run = 0; run < context.runs; run += 1) {
     for (const file of [join(dir, 'data'), join(dir, 'baseline.duckdb'), replayWarehouse]) rmSync(file, { recursive: true, force: true });
     times.push((await timeProcess(process.execPath, [duckdagBin, 'materialize', '--config', config], { cwd: dir })).wallMs);
-    bare.push((await timeProcess(process.execPath, [...nodeWithTsx, baselineScript, join(dir, 'baseline.duckdb')], { cwd: repoRoot })).wallMs);
-    const replay = [...nodeWithTsx, join(repoRoot, 'bench/dag-statements-baseline.ts'), replayWarehouse, String(count)];
+    bare.push((await timeProcess(process.execPath, [baselineScript, join(dir, 'baseline.duckdb')], { cwd: repoRoot })).wallMs);
+    const replay = [replayScript, replayWarehouse, String(count)];
     replayed.push((await timeProcess(process.execPath, replay, { cwd: repoRoot })).wallMs);
     context.log(`  run ${run + 1}: duckdag ${Math.round(times.at(-1)!)} ms, bare CTAS ${Math.round(bare.at(-1)!)} ms, duckdag's statements ${Math.round(replayed.at(-1)!)} ms`);
   }

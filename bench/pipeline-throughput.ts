@@ -5,13 +5,15 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSample } from '../data/sample-generator.ts';
-import { duckdagBin, nodeWithTsx, repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
+import { duckdagBin, repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
+import { compiledScript } from './compiled-script.ts';
 import { median, ratio } from './stats.ts';
 import { timeProcess } from './time-process.ts';
 
 const partition = '2026-11-24';
 
 export async function pipelineThroughput(context: BenchContext, sizes: readonly number[]): Promise<BenchRow[]> {
+  const baselineScript = await compiledScript(join(repoRoot, 'bench/pipeline-baseline.ts'), context.workDir);
   const rows: BenchRow[] = [];
   for (const listings of sizes) {
     const sampleDir = join(context.workDir, `sample-${listings}`);
@@ -31,7 +33,7 @@ export async function pipelineThroughput(context: BenchContext, sizes: readonly 
     let split: Record<string, number> = {};
     for (let run = 0; run < context.runs; run += 1) {
       fresh();
-      const base = await timeProcess(process.execPath, [...nodeWithTsx, join(repoRoot, 'bench/pipeline-baseline.ts'), sampleDir, warehouse, outbox, partition]);
+      const base = await timeProcess(process.execPath, [baselineScript, sampleDir, warehouse, outbox, partition]);
       baseline.push(base.wallMs);
       baselineRss.push(base.maxRssMb);
       fresh();

@@ -12,6 +12,11 @@ import { AssetGraph } from './asset-graph.ts';
 import type { DuckdagConfig, DuckdbSettings, ResolvedConfig } from './duckdag-config.ts';
 import { ConfigError, describeError, DuckdagError } from './errors.ts';
 
+/** Imports the config module at an absolute path (the CLI compiles it first: see `core/bin/compiled-config.js`). */
+export type ConfigImporter = (configPath: string) => Promise<unknown>;
+
+const importSource: ConfigImporter = (configPath) => import(pathToFileURL(configPath).href);
+
 export interface ConfigOverrides {
   readonly warehouse?: string;
   readonly concurrency?: number;
@@ -23,12 +28,13 @@ export async function loadConfig(
   configPath: string,
   overrides: ConfigOverrides = {},
   env: NodeJS.ProcessEnv = process.env,
+  importConfig: ConfigImporter = importSource,
 ): Promise<ResolvedConfig> {
   const absolutePath = resolve(configPath);
   if (!existsSync(absolutePath)) {
     throw new ConfigError('DUCKDAG_CONFIG_MISSING', `config file ${absolutePath} does not exist; pass --config PATH`);
   }
-  const config = await importConfig(absolutePath);
+  const config = await configModule(absolutePath, importConfig);
   const rootDir = dirname(absolutePath);
   const assets = buildAssets(config, absolutePath);
   const warehouse = overrides.warehouse ?? nonEmpty(env.DUCKDAG_WAREHOUSE);
@@ -66,10 +72,10 @@ function duckdbSettings(settings: DuckdbSettings, env: NodeJS.ProcessEnv): Duckd
   return { memoryLimit: memoryLimit?.trim(), threads, rowGroupSize };
 }
 
-async function importConfig(path: string): Promise<DuckdagConfig> {
+async function configModule(path: string, importConfig: ConfigImporter): Promise<DuckdagConfig> {
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    module = (await importConfig(path)) as { default?: unknown };
   } catch (error) {
     if (error instanceof DuckdagError) throw error;
     throw new ConfigError('DUCKDAG_CONFIG_INVALID', `cannot load config ${path}: ${describeError(error)}`, { cause: error });

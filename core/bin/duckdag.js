@@ -1,9 +1,22 @@
 #!/usr/bin/env node
-// The duckdag executable: registers the TypeScript loader (the project config is TypeScript) and runs the CLI.
-// yargs is loaded first, natively: through the loader's off-thread hooks its files would cost ~40 ms more.
-import 'yargs';
-import { register } from 'tsx/esm/api';
+// @ts-check
+// The duckdag executable. duckdag and project configs are TypeScript; they run compiled to
+// JavaScript by esbuild and cached (see compiled-framework.js and compiled-config.js), which starts
+// each command ~0.4 s sooner on Node 20 than a TypeScript loader would. Source maps keep stack
+// traces pointing at the `.ts` files.
+import { fileURLToPath } from 'node:url';
+import { compiledConfigImporter } from './compiled-config.js';
+import { compiledFramework } from './compiled-framework.js';
 
-register();
-const { runCli } = await import('../cli/main.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+process.setSourceMapsEnabled(true);
+let framework;
+try {
+  framework = await compiledFramework();
+} catch (error) {
+  process.stderr.write(`error: duckdag could not compile its own modules: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+const main = /** @type {string} */ (framework.moduleUrl(fileURLToPath(new URL('../cli/main.ts', import.meta.url))));
+/** @type {typeof import('../cli/main.ts')} */
+const { runCli } = await import(main);
+process.exitCode = await runCli(process.argv.slice(2), undefined, compiledConfigImporter(framework));

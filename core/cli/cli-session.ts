@@ -4,6 +4,7 @@
  * executor) are imported when a command needs them, so `--help` starts without them.
  */
 import type { ResolvedConfig } from '../duckdag-config.ts';
+import type { ConfigImporter } from '../load-config.ts';
 import type { Warehouse } from '../../storage/warehouse.ts';
 import type { CliIo } from './cli-io.ts';
 import { ExitCode } from './exit-code.ts';
@@ -17,10 +18,12 @@ export interface GlobalOptions {
 
 export class CliSession {
   readonly io: CliIo;
+  readonly #importConfig: ConfigImporter | undefined;
   exitCode: ExitCode = ExitCode.ok;
 
-  constructor(io: CliIo) {
+  constructor(io: CliIo, importConfig?: ConfigImporter) {
     this.io = io;
+    this.#importConfig = importConfig;
   }
 
   async config(options: GlobalOptions, concurrency?: number): Promise<ResolvedConfig> {
@@ -29,6 +32,7 @@ export class CliSession {
       options.config,
       { warehouse: options.warehouse, lockTimeoutMs: options['lock-timeout'], concurrency },
       this.io.env,
+      this.#importConfig,
     );
   }
 

@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { describeError, DuckdagError } from '../errors.ts';
+import type { ConfigImporter } from '../load-config.ts';
 import { type CliIo, processIo } from './cli-io.ts';
 import { CliSession, type GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
@@ -14,9 +15,12 @@ import { queryCommand } from './query-command.ts';
 import { runsCommand } from './runs-command.ts';
 import { statusCommand } from './status-command.ts';
 
-/** Runs the CLI on `argv` (without the node and script paths) and resolves with the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
-  const session = new CliSession(io);
+/**
+ * Runs the CLI on `argv` (without the node and script paths) and resolves with the exit code.
+ * `importConfig` loads the project config (by default Node's `import`, for TypeScript already loadable).
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo(), importConfig?: ConfigImporter): Promise<ExitCode> {
+  const session = new CliSession(io, importConfig);
   let usageError: string | null = null;
   let cli = yargs([...argv])
     .scriptName('duckdag')

@@ -1,0 +1,15 @@
+/**
+ * A baseline script compiled to JavaScript before it is timed, the way duckdag compiles itself
+ * (core/bin/compile-options.js), so that neither side of a comparison pays for a TypeScript loader.
+ */
+import { join, parse } from 'node:path';
+import { build } from 'esbuild';
+import { compileOptions } from '../core/bin/compile-options.js';
+
+/** Compiles `source` into `workDir/compiled/` and returns the script to run with plain `node`. */
+export async function compiledScript(source: string, workDir: string): Promise<string> {
+  const { name } = parse(source);
+  const outdir = join(workDir, 'compiled', name);
+  await build({ ...compileOptions(new Map()), entryPoints: { [name]: source }, outdir });
+  return join(outdir, `${name}.js`);
+}

@@ -1,0 +1,71 @@
+// @ts-check
+/**
+ * How duckdag compiles TypeScript to JavaScript with esbuild: ES modules bundled per build, npm
+ * packages left to Node, and each source file keeping its own `import.meta` values.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** @type {Readonly<Record<string, import('esbuild').Loader>>} */
+const loaders = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx' };
+
+const metaNames = { url: '__duckdag_import_meta_url', dirname: '__duckdag_import_meta_dirname', filename: '__duckdag_import_meta_filename' };
+
+/**
+ * The options every duckdag build shares: split ES modules for Node 20, npm packages left to Node to
+ * load, names kept (errors and classes are reported by name), and source maps so that stack traces
+ * name the `.ts` file and line.
+ * @param {Map<string, string | Buffer>} loaded collects every file the build loads: absolute path → content
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function compileOptions(loaded) {
+  return {
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    keepNames: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    chunkNames: 'chunks/[name]-[hash]',
+    define: Object.fromEntries(Object.entries(metaNames).map(([key, name]) => [`import.meta.${key}`, name])),
+    plugins: [sourceFilesPlugin(loaded)],
+    logLevel: 'silent',
+  };
+}
+
+/**
+ * Loads the build's source files: each gets its own `import.meta.url`, `.dirname` and `.filename`
+ * (in a bundle they would otherwise be the bundle's), and is added to `loaded`.
+ * @param {Map<string, string | Buffer>} loaded
+ * @returns {import('esbuild').Plugin}
+ */
+function sourceFilesPlugin(loaded) {
+  return {
+    name: 'duckdag-source-files',
+    setup(build) {
+      build.onLoad({ filter: /.*/ }, ({ path }) => {
+        const loader = loaders[extname(path)];
+        if (loader === undefined) {
+          loaded.set(path, readFileSync(path));
+          return undefined;
+        }
+        const source = readFileSync(path, 'utf8');
+        loaded.set(path, source);
+        // Declared on the first line so that every other line keeps its number.
+        const declarations = source.includes('import.meta') ? importMetaDeclarations(path) : '';
+        return { contents: declarations + source, loader };
+      });
+    },
+  };
+}
+
+/** @param {string} path */
+function importMetaDeclarations(path) {
+  const values = { url: pathToFileURL(path).href, dirname: dirname(path), filename: path };
+  const declared = Object.entries(metaNames).map(([key, name]) => `${name} = ${JSON.stringify(values[/** @type {keyof typeof values} */ (key)])}`);
+  return `const ${declared.join(', ')};`;
+}
