@@ -1,6 +1,6 @@
 /**
  * A baseline script compiled to JavaScript before it is timed, the way duckdag compiles itself
- * (core/bin/compile-options.js), so that neither side of a comparison pays for a TypeScript loader.
+ * (core/bin/compile-options.js, packages bundled in), so that both sides of a comparison load alike.
  */
 import { join, parse } from 'node:path';
 import { build } from 'esbuild';
@@ -10,6 +10,6 @@ import { compileOptions } from '../core/bin/compile-options.js';
 export async function compiledScript(source: string, workDir: string): Promise<string> {
   const { name } = parse(source);
   const outdir = join(workDir, 'compiled', name);
-  await build({ ...compileOptions(new Map()), entryPoints: { [name]: source }, outdir });
+  await build({ ...compileOptions(new Map(), 'bundle'), entryPoints: { [name]: source }, outdir });
   return join(outdir, `${name}.js`);
 }

@@ -6,16 +6,16 @@
  *
  * Arguments: WAREHOUSE COUNT. orchestration-overhead.ts compiles it (compiled-script.ts) and runs it.
  */
+import { DuckDBInstance } from '@duckdb/node-api';
 import { identifier, sql } from '../core/sql.ts';
 import { ensureHistorySchema } from '../storage/history-schema.ts';
 import { MaterializationStatus, materializationInsert } from '../storage/run-history.ts';
 import { describeTableQuery, readDescription, stagingTableName, swapTable } from '../storage/table-swap.ts';
-import { duckdbApi } from '../storage/duckdb-api.ts';
 import { attachStatement, useStatement } from '../storage/warehouse-attachment.ts';
 
 const [warehouse = '', countText = '0'] = process.argv.slice(2);
 const runId = 'bench';
-const instance = await duckdbApi.DuckDBInstance.create(':memory:');
+const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
 await connection.run(`${attachStatement(warehouse, 'read_write', {}).text}; ${useStatement.text}`);
 await ensureHistorySchema(connection);

@@ -83,12 +83,10 @@ for (let i = 0; i < ${count}; i += 1) {
 export default defineConfig({ assets });
 `,
   );
-  // Loads @duckdb/node-api as duckdag does (storage/duckdb-api.ts).
-  const baselineScript = join(dir, 'baseline.mjs');
+  const baselineSource = join(dir, 'baseline.ts');
   writeFileSync(
-    baselineScript,
-    `import { createRequire } from 'node:module';
-const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api');
+    baselineSource,
+    `import { DuckDBInstance } from '@duckdb/node-api';
 const instance = await DuckDBInstance.create(process.argv[2]);
 const connection = await instance.connect();
 for (let i = 0; i < ${count}; i += 1) await connection.run('CREATE TABLE a_' + i + ' AS SELECT ' + i + ' AS n');
@@ -100,6 +98,7 @@ instance.closeSync();
   const bare: number[] = [];
   const replayed: number[] = [];
   const replayWarehouse = join(dir, 'replay.duckdb');
+  const baselineScript = await compiledScript(baselineSource, context.workDir);
   const replayScript = await compiledScript(join(repoRoot, 'bench/dag-statements-baseline.ts'), context.workDir);
   for (let run = 0; run < context.runs; run += 1) {
     for (const file of [join(dir, 'data'), join(dir, 'baseline.duckdb'), replayWarehouse]) rmSync(file, { recursive: true, force: true });

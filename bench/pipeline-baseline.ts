@@ -6,6 +6,7 @@
  * Arguments: SAMPLE_DIR WAREHOUSE OUTBOX_DIR PARTITION. pipeline-throughput.ts compiles it (compiled-script.ts) and runs it.
  */
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { createMailTransport } from '../assets/email/mail-transport.ts';
 import { renderSalesAlert, type HighVolumeSale } from '../assets/email/sales-alert-template.ts';
 import {
@@ -22,7 +23,6 @@ import type { TableRef } from '../core/asset-definition.ts';
 import { identifier, sql } from '../core/sql.ts';
 import config from '../pipeline.config.ts';
 import { readRows } from '../storage/read-rows.ts';
-import { duckdbApi } from '../storage/duckdb-api.ts';
 import { attachStatement, instanceOptions, useStatement } from '../storage/warehouse-attachment.ts';
 
 const [sampleDir = '', warehouse = '', outboxDir = '', partitionKey = ''] = process.argv.slice(2);
@@ -30,7 +30,7 @@ const threshold = 7_000_000;
 const table = (name: string): TableRef => Object.assign(identifier(name), { name, partition: identifier(name) });
 
 const settings = config.duckdb ?? {};
-const instance = await duckdbApi.DuckDBInstance.create(':memory:', instanceOptions(warehouse, settings));
+const instance = await DuckDBInstance.create(':memory:', instanceOptions(warehouse, settings));
 const connection = await instance.connect();
 await connection.run(`${attachStatement(warehouse, 'read_write', settings).text}; ${useStatement.text}`);
 const steps: Record<string, number> = {};

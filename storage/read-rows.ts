@@ -2,12 +2,18 @@
  * Reading query results as plain JSON-friendly objects: integers and decimals as numbers, times as
  * strings, lists and structs as arrays and objects.
  */
-import type { DuckDBConnection, DuckDBResultReader, DuckDBTypeId as TypeId, DuckDBValueConverter, Json } from '@duckdb/node-api';
-import { duckdbApi } from './duckdb-api.ts';
+import {
+  doubleFromDecimalValue,
+  DuckDBTypeId,
+  JsonDuckDBValueConverter,
+  numberFromValue,
+  type DuckDBConnection,
+  type DuckDBResultReader,
+  type DuckDBValueConverter,
+  type Json,
+} from '@duckdb/node-api';
 
-const { doubleFromDecimalValue, DuckDBTypeId, JsonDuckDBValueConverter, numberFromValue } = duckdbApi;
-
-const wideIntegers: ReadonlySet<TypeId> = new Set([
+const wideIntegers: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.BIGINT,
   DuckDBTypeId.UBIGINT,
   DuckDBTypeId.HUGEINT,

@@ -7,11 +7,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbSettings } from '../core/duckdag-config.ts';
 import { ConfigError, describeError, WarehouseBusyError } from '../core/errors.ts';
 import type { Sql } from '../core/sql.ts';
-import { duckdbApi } from './duckdb-api.ts';
 import { attachStatement, instanceOptions, useStatement } from './warehouse-attachment.ts';
 import { ensureHistorySchema } from './history-schema.ts';
 import { describeOwner, lockHolderPid, removeOwnerNote, writeOwnerNote } from './warehouse-owner.ts';
@@ -79,7 +78,7 @@ export class Warehouse {
 
 async function openWithin(options: WarehouseOptions): Promise<DuckDBInstance> {
   const settings = options.duckdb ?? {};
-  const instance = await duckdbApi.DuckDBInstance.create(':memory:', instanceOptions(options.path, settings));
+  const instance = await DuckDBInstance.create(':memory:', instanceOptions(options.path, settings));
   const statement = attachStatement(options.path, options.access, settings);
   try {
     const connection = await instance.connect();

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * How duckdag compiles TypeScript to JavaScript with esbuild: ES modules bundled per build, npm
- * packages left to Node, and each source file keeping its own `import.meta` values.
+ * How duckdag compiles TypeScript to JavaScript with esbuild: split ES modules, each source file
+ * keeping its own `import.meta` values, npm packages either bundled in or left to Node.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
@@ -12,21 +12,30 @@ const loaders = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js':
 
 const metaNames = { url: '__duckdag_import_meta_url', dirname: '__duckdag_import_meta_dirname', filename: '__duckdag_import_meta_filename' };
 
+/** Packages never bundled: native code has to be loaded by Node from its own folder. */
+const nativePackages = ['@duckdb/node-bindings'];
+
+/** Bundled CommonJS code calls `require`, which an ES module must be given. */
+const requireBanner = "import { createRequire as __duckdagCreateRequire } from 'node:module'; const require = __duckdagCreateRequire(import.meta.url);";
+
 /**
- * The options every duckdag build shares: split ES modules for Node 20, npm packages left to Node to
- * load, names kept (errors and classes are reported by name), and source maps so that stack traces
- * name the `.ts` file and line.
+ * The options every duckdag build shares: split ES modules for Node 20, names kept (errors and
+ * classes are reported by name), and source maps so that stack traces name the `.ts` file and line.
+ * With `packages: 'bundle'`, npm packages are compiled in (except native ones): a package of many
+ * small modules loads much faster as one file (yargs 0.10 → 0.06 s, @duckdb/node-api 0.09 → 0.07 s).
+ * With `'external'` Node loads them, as a project's config needs: its packages are the project's.
  * @param {Map<string, string | Buffer>} loaded collects every file the build loads: absolute path → content
+ * @param {'bundle' | 'external'} packages
  * @returns {import('esbuild').BuildOptions}
  */
-export function compileOptions(loaded) {
+export function compileOptions(loaded, packages) {
   return {
     bundle: true,
     splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    ...(packages === 'bundle' ? { external: nativePackages, banner: { js: requireBanner } } : { packages: 'external' }),
     keepNames: true,
     sourcemap: 'linked',
     sourcesContent: false,

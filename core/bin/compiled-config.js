@@ -41,7 +41,7 @@ async function compiledConfig(configPath, framework) {
   const loaded = new Map();
   const dir = await storeBuild(cacheDir, prefix, async (tempDir) => {
     const esbuild = await import('esbuild');
-    const options = compileOptions(loaded);
+    const options = compileOptions(loaded, 'external');
     await esbuild.build({
       ...options,
       entryPoints: { config: configPath },
