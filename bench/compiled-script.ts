@@ -5,11 +5,12 @@
 import { join, parse } from 'node:path';
 import { build } from 'esbuild';
 import { compileOptions } from '../core/bin/compile-options.js';
+import { repoRoot } from './bench-context.ts';
 
 /** Compiles `source` into `workDir/compiled/` and returns the script to run with plain `node`. */
 export async function compiledScript(source: string, workDir: string): Promise<string> {
   const { name } = parse(source);
   const outdir = join(workDir, 'compiled', name);
-  await build({ ...compileOptions(new Map(), 'bundle'), entryPoints: { [name]: source }, outdir });
+  await build({ ...compileOptions([], 'bundle', repoRoot), entryPoints: { [name]: source }, outdir });
   return join(outdir, `${name}.js`);
 }

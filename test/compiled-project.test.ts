@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { coreIndex, fixtureProject, type FixtureProject } from './support/fixture-project.ts';
@@ -22,8 +22,11 @@ async function storedAnswer(project: FixtureProject): Promise<string> {
   return JSON.parse(JSON.parse(run.stdout)[0].value);
 }
 
-/** The folders under the project's compile cache. */
-const cachedBuilds = (project: FixtureProject) => readdirSync(join(project.dir, 'node_modules/.cache/duckdag'));
+const cacheDir = (project: FixtureProject) => join(project.dir, 'node_modules/.cache/duckdag');
+/** The entries of the project's compile cache. */
+const cached = (project: FixtureProject) => readdirSync(cacheDir(project));
+/** The compiled builds of the project's config. */
+const configBuilds = (project: FixtureProject) => cached(project).filter((name) => name.startsWith('config-duckdag.config.ts-'));
 
 test('a file the config imports runs as edited on the next command', async (t) => {
   const project = answerProject(t, 'first');
@@ -95,26 +98,33 @@ export default defineConfig({ assets: [] });
   assert.match(run.stderr, /Error: where is this\n {4}at .*duckdag\.config\.ts:3:15\)/);
 });
 
-test('two commands starting together on a new project both run, and leave one build', async (t) => {
+test('two commands compiling a project at once both run, and leave no half-written build', async (t) => {
   const project = answerProject(t, 'together');
   const runs = await Promise.all([project.run(['list', '--json']), project.run(['list', '--json'])]);
   for (const run of runs) assert.equal(run.code, 0, run.stderr);
-  assert.equal(cachedBuilds(project).filter((name) => /^config-\w+-\w+$/.test(name)).length, 1);
-  assert.deepEqual(cachedBuilds(project).filter((name) => name.startsWith('building-')), []);
+  const manifest = JSON.parse(readFileSync(join(cacheDir(project), 'config-duckdag.config.ts.json'), 'utf8'));
+  assert.ok(configBuilds(project).includes(manifest.build));
+  assert.deepEqual(cached(project).filter((name) => name.startsWith('building-') || name.endsWith('.tmp')), []);
+});
+
+test('an unchanged project is not compiled again', async (t) => {
+  const project = answerProject(t, 'once');
+  assert.equal((await project.run(['list'])).code, 0);
+  const [build] = configBuilds(project);
+  assert.equal((await project.run(['list'])).code, 0);
+  assert.deepEqual(configBuilds(project), [build]);
 });
 
 test('a build a day old is removed when a newer one replaces it, a newer one is kept', async (t) => {
   const project = answerProject(t, 'old');
   assert.equal((await project.run(['list'])).code, 0);
-  const [oldBuild] = cachedBuilds(project).filter((name) => /^config-\w+-\w+$/.test(name));
-  const abandoned = join(project.dir, 'node_modules/.cache/duckdag/building-abandoned');
-  mkdirSync(abandoned);
+  const [oldBuild] = configBuilds(project);
+  mkdirSync(join(cacheDir(project), 'building-abandoned'));
   const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
-  utimesSync(join(project.dir, 'node_modules/.cache/duckdag', oldBuild!), twoDaysAgo, twoDaysAgo);
+  utimesSync(join(cacheDir(project), oldBuild!), twoDaysAgo, twoDaysAgo);
   writeFileSync(join(project.dir, 'answer.ts'), 'export const answer: string = "new";\n');
   assert.equal((await project.run(['list'])).code, 0);
-  const builds = cachedBuilds(project);
-  assert.ok(!builds.includes(oldBuild!), `${oldBuild} should be gone: ${builds.join(', ')}`);
-  assert.ok(builds.includes('building-abandoned'), 'a recent temporary folder may belong to a build in progress');
-  assert.equal(builds.filter((name) => /^config-\w+-\w+$/.test(name)).length, 1);
+  assert.ok(!configBuilds(project).includes(oldBuild!), `${oldBuild} should be gone: ${cached(project).join(', ')}`);
+  assert.equal(configBuilds(project).length, 1);
+  assert.ok(cached(project).includes('building-abandoned'), 'a recent temporary folder may belong to a build in progress');
 });

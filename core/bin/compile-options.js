@@ -4,8 +4,9 @@
  * keeping its own `import.meta` values, npm packages either bundled in or left to Node.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fileStamp } from './build-cache.js';
 
 /** @type {Readonly<Record<string, import('esbuild').Loader>>} */
 const loaders = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx' };
@@ -24,11 +25,13 @@ const requireBanner = "import { createRequire as __duckdagCreateRequire } from '
  * With `packages: 'bundle'`, npm packages are compiled in (except native ones): a package of many
  * small modules loads much faster as one file (yargs 0.10 → 0.06 s, @duckdb/node-api 0.09 → 0.07 s).
  * With `'external'` Node loads them, as a project's config needs: its packages are the project's.
- * @param {Map<string, string | Buffer>} loaded collects every file the build loads: absolute path → content
+ * @param {import('./build-cache.js').FileStamp[]} loaded collects the stamp of every file the build
+ *   reads, except installed packages' (`root/node_modules/`): npm's record of installs stands for them
  * @param {'bundle' | 'external'} packages
+ * @param {string} root the folder of the project compiled
  * @returns {import('esbuild').BuildOptions}
  */
-export function compileOptions(loaded, packages) {
+export function compileOptions(loaded, packages, root) {
   return {
     bundle: true,
     splitting: true,
@@ -41,29 +44,29 @@ export function compileOptions(loaded, packages) {
     sourcesContent: false,
     chunkNames: 'chunks/[name]-[hash]',
     define: Object.fromEntries(Object.entries(metaNames).map(([key, name]) => [`import.meta.${key}`, name])),
-    plugins: [sourceFilesPlugin(loaded)],
+    plugins: [sourceFilesPlugin(loaded, join(root, 'node_modules', '/'))],
     logLevel: 'silent',
   };
 }
 
 /**
  * Loads the build's source files: each gets its own `import.meta.url`, `.dirname` and `.filename`
- * (in a bundle they would otherwise be the bundle's), and is added to `loaded`.
- * @param {Map<string, string | Buffer>} loaded
+ * (in a bundle they would otherwise be the bundle's), and the stamps of files outside `packagesDir`
+ * are added to `loaded`.
+ * @param {import('./build-cache.js').FileStamp[]} loaded
+ * @param {string} packagesDir
  * @returns {import('esbuild').Plugin}
  */
-function sourceFilesPlugin(loaded) {
+function sourceFilesPlugin(loaded, packagesDir) {
   return {
     name: 'duckdag-source-files',
     setup(build) {
       build.onLoad({ filter: /.*/ }, ({ path }) => {
+        const stamp = path.startsWith(packagesDir) ? undefined : fileStamp(path);
+        if (stamp !== undefined) loaded.push(stamp);
         const loader = loaders[extname(path)];
-        if (loader === undefined) {
-          loaded.set(path, readFileSync(path));
-          return undefined;
-        }
+        if (loader === undefined) return undefined;
         const source = readFileSync(path, 'utf8');
-        loaded.set(path, source);
         // Declared on the first line so that every other line keeps its number.
         const declarations = source.includes('import.meta') ? importMetaDeclarations(path) : '';
         return { contents: declarations + source, loader };
