@@ -43,7 +43,7 @@ const statements = [
   )`,
 ];
 
-/** Creates duckdag's tables where they are missing. */
+/** Creates duckdag's tables where they are missing, in one transaction (one commit to sync, not four). */
 export async function ensureHistorySchema(connection: DuckDBConnection): Promise<void> {
-  for (const statement of statements) await connection.run(statement);
+  await connection.run(['BEGIN TRANSACTION', ...statements, 'COMMIT'].join(';\n'));
 }
