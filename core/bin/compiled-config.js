@@ -5,7 +5,7 @@
  * the compiled framework, so the project and the CLI share its modules. Rebuilt when the framework
  * build, the project's tsconfig.json or any file the last build read changes.
  */
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheDirOf, fileStamp, freshBuild, storeBuild } from './build-cache.js';
 import { compileOptions } from './compile-options.js';
@@ -62,8 +62,9 @@ function frameworkImports(framework) {
   return {
     name: 'duckdag-framework-imports',
     setup(build) {
-      build.onResolve({ filter: /^(\.|\/|file:)/ }, ({ path, resolveDir }) => {
-        const url = framework.moduleUrl(path.startsWith('file:') ? fileURLToPath(path) : resolve(resolveDir, path));
+      build.onResolve({ filter: /.*/ }, ({ path, resolveDir }) => {
+        const file = path.startsWith('file:') ? fileURLToPath(path) : path.startsWith('.') || isAbsolute(path) ? resolve(resolveDir, path) : undefined;
+        const url = file === undefined ? undefined : framework.moduleUrl(file);
         return url === undefined ? undefined : { path: url, external: true };
       });
     },
