@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { coreIndex, fixtureProject, type FixtureProject } from './support/fixture-project.ts';
+import { coreIndex, fixtureProject, repoRoot, type FixtureProject } from './support/fixture-project.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const core = JSON.stringify(coreIndex);
 
@@ -128,3 +130,21 @@ test('a build a day old is removed when a newer one replaces it, a newer one is 
   assert.equal(configBuilds(project).length, 1);
   assert.ok(cached(project).includes('building-abandoned'), 'a recent temporary folder may belong to a build in progress');
 });
+
+test('an edited framework source file takes effect on the next command', async (t) => {
+  // A copy of duckdag with its own compile cache: the installed packages are linked one by one.
+  const copy = tempDir(t, 'duckdag-copy-');
+  for (const path of ['core', 'storage', 'package.json', 'tsconfig.json']) cpSync(join(repoRoot, path), join(copy, path), { recursive: true });
+  mkdirSync(join(copy, 'node_modules'));
+  for (const entry of readdirSync(join(repoRoot, 'node_modules')).filter((name) => name !== '.cache')) {
+    symlinkSync(join(repoRoot, 'node_modules', entry), join(copy, 'node_modules', entry));
+  }
+  const help = () => spawnSync(process.execPath, [join(copy, 'core/bin/duckdag.js'), '--help'], { encoding: 'utf8' });
+  assert.match(help().stdout, /Software-defined assets in TypeScript/);
+  const main = join(copy, 'core/cli/main.ts');
+  writeFileSync(main, readFileSync(main, 'utf8').replace('Software-defined assets in TypeScript', 'Edited usage line'));
+  const edited = help();
+  assert.equal(edited.status, 0, edited.stderr);
+  assert.match(edited.stdout, /Edited usage line/);
+});
+
