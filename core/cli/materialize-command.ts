@@ -2,7 +2,6 @@
 import type { Argv } from 'yargs';
 import { parsePartitionKey, todayPartitionKey } from '../daily-partitions.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
-import type { ProgressView } from './progress-view.ts';
 import { ExitCode } from './exit-code.ts';
 
 export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
@@ -19,20 +18,15 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
     async (args) => {
       const partitionKey = args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition);
       const config = await session.config(args, args.concurrency);
-      // Loaded while DuckDB opens the warehouse on its own threads. Awaited only once it is open, so a
-      // failure to open is what gets reported; the no-op catch keeps an unawaited failure quiet.
-      const modules = Promise.all([import('../executor.ts'), import('./progress-view.ts')]);
-      modules.catch(() => undefined);
+      const [{ materialize }, { createProgressView }] = await Promise.all([import('../executor.ts'), import('./progress-view.ts')]);
+      const view = args.json ? null : await createProgressView(session.io);
       const controller = new AbortController();
       const interrupt = () => controller.abort();
       process.once('SIGINT', interrupt);
       process.once('SIGTERM', interrupt);
-      let view = null as ProgressView | null;
       try {
-        const result = await session.withWarehouse(config, 'read_write', 'duckdag materialize', async (warehouse) => {
-          const [{ materialize }, { createProgressView }] = await modules;
-          view = args.json ? null : await createProgressView(session.io);
-          return materialize(config.graph, warehouse, {
+        const result = await session.withWarehouse(config, 'read_write', 'duckdag materialize', (warehouse) =>
+          materialize(config.graph, warehouse, {
             select: args.select,
             exclude: args.exclude,
             partitionKey,
@@ -40,8 +34,8 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
             concurrency: config.concurrency,
             signal: controller.signal,
             onEvent: view?.onEvent,
-          });
-        });
+          }),
+        );
         if (args.json) session.writeJson(result);
         session.exitCode = result.status === 'succeeded' ? ExitCode.ok : ExitCode.assetFailed;
       } finally {
