@@ -1,10 +1,10 @@
 /**
  * A baseline script compiled to JavaScript before it is timed, the way duckdag compiles itself
- * (core/bin/compile-options.js, packages bundled in), so that both sides of a comparison load alike.
+ * (core/bin/compiler.js, packages bundled in), so that both sides of a comparison load alike.
  */
 import { join, parse } from 'node:path';
 import { build } from 'esbuild';
-import { compileOptions } from '../core/bin/compile-options.js';
+import { compileOptions } from '../core/bin/compiler.js';
 import { repoRoot } from './bench-context.ts';
 
 /** Compiles `source` into `workDir/compiled/` and returns the script to run with plain `node`. */

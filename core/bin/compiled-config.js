@@ -7,8 +7,8 @@
  */
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cacheDirOf, fileStamp, freshBuild, storeBuild } from './build-cache.js';
-import { compileOptions } from './compile-options.js';
+import { cacheDirOf } from './build-cache.js';
+import { compiledBuild } from './compiler.js';
 
 /**
  * The importer the CLI loads configs with: compiles the config at `configPath` if needed and imports it.
@@ -26,30 +26,15 @@ export function compiledConfigImporter(framework) {
  */
 async function compiledConfig(configPath, framework) {
   const projectDir = dirname(configPath);
-  const cacheDir = cacheDirOf(projectDir);
-  const name = `config-${basename(configPath)}`;
-  const tsconfig = join(projectDir, 'tsconfig.json');
-  const dir =
-    freshBuild(cacheDir, name, { requires: framework.build }) ??
-    (await storeBuild(
-      cacheDir,
-      name,
-      async (outdir) => {
-        const tsconfigStamp = fileStamp(tsconfig);
-        /** @type {import('./build-cache.js').FileStamp[]} */
-        const loaded = [];
-        const options = compileOptions(loaded, 'external', projectDir);
-        const esbuild = await import('esbuild');
-        await esbuild.build({
-          ...options,
-          entryPoints: { config: configPath },
-          outdir,
-          plugins: [frameworkImports(framework), ...(options.plugins ?? [])],
-        });
-        return tsconfigStamp === undefined ? loaded : [tsconfigStamp, ...loaded];
-      },
-      { requires: framework.build },
-    ));
+  const dir = await compiledBuild({
+    cacheDir: cacheDirOf(projectDir),
+    name: `config-${basename(configPath)}`,
+    root: projectDir,
+    packages: 'external',
+    settings: [join(projectDir, 'tsconfig.json')],
+    requires: framework.build,
+    options: { entryPoints: { config: configPath }, plugins: [frameworkImports(framework)] },
+  });
   return join(dir, 'config.js');
 }
 

@@ -3,17 +3,17 @@
  * duckdag's own TypeScript (`core/` and `storage/`) compiled to JavaScript once, with esbuild, and
  * kept until a source file or a bundled package changes: Node then loads plain JavaScript, with no
  * TypeScript loader to start (on Node 20 that loader alone costs ~0.2 s per command). The npm
- * packages it uses are compiled in too (see `compileOptions`).
+ * packages it uses are compiled in too (see `compileOptions` in compiler.js).
  *
  * Every source file is an entry point of one split build, so a module has one instance however it
  * is reached: through the CLI, or through a project config importing `core/index.ts` (see
  * `compiled-config.js`, which points such imports here).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cacheDirOf, fileStamp, freshBuild, storeBuild } from './build-cache.js';
-import { compileOptions } from './compile-options.js';
+import { cacheDirOf } from './build-cache.js';
+import { compiledBuild } from './compiler.js';
 
 /** duckdag's installation folder. */
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,22 +32,20 @@ const binDir = fileURLToPath(new URL('.', import.meta.url));
  */
 export async function compiledFramework() {
   const sources = frameworkSources();
-  // The build is also stale when a source file is added, when this folder's build scripts or the
-  // TypeScript settings change, or when npm installs something (its record stands for the packages).
-  const settings = [
-    ...readdirSync(binDir).map((name) => join(binDir, name)),
-    ...['tsconfig.json', 'node_modules/.package-lock.json', 'package-lock.json'].map((path) => join(packageRoot, path)),
-  ].filter((path) => existsSync(path));
-  const cacheDir = cacheDirOf(packageRoot);
-  const dir =
-    freshBuild(cacheDir, 'framework', { mustInclude: [...sources, ...settings] }) ??
-    (await storeBuild(cacheDir, 'framework', async (outdir) => {
-      /** @type {import('./build-cache.js').FileStamp[]} */
-      const loaded = settings.map((path) => /** @type {import('./build-cache.js').FileStamp} */ (fileStamp(path)));
-      const esbuild = await import('esbuild');
-      await esbuild.build({ ...compileOptions(loaded, 'bundle', packageRoot), entryPoints: sources, outbase: packageRoot, outdir });
-      return loaded;
-    }));
+  const dir = await compiledBuild({
+    cacheDir: cacheDirOf(packageRoot),
+    name: 'framework',
+    root: packageRoot,
+    packages: 'bundle',
+    // Stale also when this folder's build scripts, the TypeScript settings or the installed packages
+    // (npm's record of installs stands for them) change, or a source file is added.
+    settings: [
+      ...readdirSync(binDir).map((name) => join(binDir, name)),
+      ...['tsconfig.json', 'node_modules/.package-lock.json', 'package-lock.json'].map((path) => join(packageRoot, path)),
+    ],
+    mustInclude: sources,
+    options: { entryPoints: sources, outbase: packageRoot },
+  });
   const sourceSet = new Set(sources);
   return {
     build: dir,

@@ -1,12 +1,13 @@
 // @ts-check
 /**
  * How duckdag compiles TypeScript to JavaScript with esbuild: split ES modules, each source file
- * keeping its own `import.meta` values, npm packages either bundled in or left to Node.
+ * keeping its own `import.meta` values, npm packages either bundled in or left to Node, and the
+ * result kept in the build cache (`build-cache.js`) until what it was compiled from changes.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fileStamp } from './build-cache.js';
+import { fileStamp, freshBuild, storeBuild } from './build-cache.js';
 
 /** @type {Readonly<Record<string, import('esbuild').Loader>>} */
 const loaders = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx' };
@@ -18,6 +19,44 @@ const nativePackages = ['@duckdb/node-bindings'];
 
 /** Bundled CommonJS code calls `require`, which an ES module must be given. */
 const requireBanner = "import { createRequire as __duckdagCreateRequire } from 'node:module'; const require = __duckdagCreateRequire(import.meta.url);";
+
+/**
+ * The folder of build `name` in `cacheDir`, compiled now unless a fresh one is there. Stale too when
+ * one of `settings` changes or appears (files that shape the output without being compiled: build
+ * scripts, tsconfig.json, npm's record of installs) or one of `mustInclude` was not compiled.
+ * @param {object} build
+ * @param {string} build.cacheDir
+ * @param {string} build.name
+ * @param {string} build.root the folder of the project compiled
+ * @param {'bundle' | 'external'} build.packages see `compileOptions`
+ * @param {readonly string[]} build.settings
+ * @param {readonly string[]} [build.mustInclude]
+ * @param {string} [build.requires] another build this one is compiled against
+ * @param {import('esbuild').BuildOptions} build.options entry points and plugins of this build
+ * @returns {Promise<string>}
+ */
+export async function compiledBuild({ cacheDir, name, root, packages, settings, mustInclude = [], requires = '', options }) {
+  const presentSettings = settings.filter((path) => existsSync(path));
+  return (
+    freshBuild(cacheDir, name, { requires, mustInclude: [...mustInclude, ...presentSettings] }) ??
+    storeBuild(
+      cacheDir,
+      name,
+      async (outdir) => {
+        /** @type {import('./build-cache.js').FileStamp[]} */
+        const loaded = presentSettings.flatMap((path) => {
+          const stamp = fileStamp(path);
+          return stamp === undefined ? [] : [stamp];
+        });
+        const shared = compileOptions(loaded, packages, root);
+        const esbuild = await import('esbuild');
+        await esbuild.build({ ...shared, ...options, outdir, plugins: [...(options.plugins ?? []), ...(shared.plugins ?? [])] });
+        return loaded;
+      },
+      { requires },
+    )
+  );
+}
 
 /**
  * The options every duckdag build shares: split ES modules for Node 20, names kept (errors and
