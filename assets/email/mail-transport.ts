@@ -80,34 +80,37 @@ export function createMailTransport(options: MailTransportOptions): MailTranspor
   return createOutboxTransport(options.outboxDir);
 }
 
-/** nodemailer, loaded when the first message goes out rather than whenever the pipeline is defined. */
-async function loadNodemailer() {
-  return (await import('nodemailer')).default;
+type Nodemailer = (typeof import('nodemailer'))['default'];
+
+/**
+ * A transporter `create` makes with nodemailer, made on first use: nodemailer is loaded when the
+ * first message goes out rather than whenever the pipeline is defined.
+ */
+function transporterOnFirstUse<T>(create: (mailer: Nodemailer) => T): () => Promise<T> {
+  let transporter: Promise<T> | undefined;
+  return () => (transporter ??= import('nodemailer').then((module) => create(module.default)));
 }
 
 function createSmtpTransport(settings: SmtpSettings, tls: ConnectionOptions | undefined): MailTransport {
-  const connect = () =>
-    loadNodemailer().then((nodemailer) =>
-      nodemailer.createTransport({
-        host: settings.host,
-        port: settings.port,
-        secure: settings.secure,
-        auth: settings.auth,
-        connectionTimeout: 10_000,
-        greetingTimeout: 10_000,
-        socketTimeout: 30_000,
-        tls,
-      }),
-    );
-  let transporter: ReturnType<typeof connect> | undefined;
+  const transporter = transporterOnFirstUse((mailer) =>
+    mailer.createTransport({
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      auth: settings.auth,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+      tls,
+    }),
+  );
   const { description } = settings;
   return {
     kind: 'smtp',
     description,
     async send(message) {
       try {
-        transporter ??= connect();
-        const info = await (await transporter).sendMail(mailOptions(message));
+        const info = await (await transporter()).sendMail(mailOptions(message));
         return {
           messageId: info.messageId,
           accepted: info.accepted,
@@ -133,16 +136,14 @@ function isPermanent(error: unknown): boolean {
 }
 
 function createOutboxTransport(outboxDir: string): MailTransport {
-  const connect = () => loadNodemailer().then((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true }));
-  let transporter: ReturnType<typeof connect> | undefined;
+  const transporter = transporterOnFirstUse((mailer) => mailer.createTransport({ streamTransport: true, buffer: true }));
   const description = `outbox ${outboxDir}`;
   return {
     kind: 'outbox',
     description,
     async send(message) {
       const file = path.join(outboxDir, `${checkedFileStem(message.fileStem)}.eml`);
-      transporter ??= connect();
-      const info = await (await transporter).sendMail(mailOptions(message));
+      const info = await (await transporter()).sendMail(mailOptions(message));
       await writeFileAtomically(file, info.message as Buffer);
       return {
         messageId: info.messageId,
