@@ -1,8 +1,8 @@
 /**
  * The MercadoLibre sales alert: defaults here, environment variables over them (see README).
  */
-import { mercadoLibreAssets, resolvePipelineSettings, type PipelineDefaults } from './assets/index.ts';
-import { defineConfig } from './core/index.ts';
+import { defineConfig } from 'duckdag';
+import { mercadoLibreAssets, mercadoLibreResources, resolvePipelineSettings, type PipelineDefaults } from './assets/index.ts';
 
 /** The pipeline's defaults; paths are relative to this folder. */
 export const pipelineDefaults: PipelineDefaults = {
@@ -27,5 +27,7 @@ export default defineConfig({
   // raw_listings keeps each listing's whole JSON (~1.4 KB a row): smaller row groups and a memory
   // ceiling hold a day of a million listings under 1 GB of memory, and make it faster too.
   duckdb: { memoryLimit: '512MB', rowGroupSize: 16_384 },
-  assets: () => mercadoLibreAssets(resolvePipelineSettings(pipelineDefaults, process.env)),
+  assets: mercadoLibreAssets,
+  // Made when a command loads the config: a bad variable stops it before any work, with exit 2.
+  resources: () => mercadoLibreResources(resolvePipelineSettings(pipelineDefaults, process.env)),
 });

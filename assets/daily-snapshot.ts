@@ -1,5 +1,5 @@
 /** What every asset of the pipeline shares: its group, and one partition per day in `snapshot_date`. */
-import { dailyPartitions } from '../core/daily-partitions.ts';
+import { dailyPartitions } from 'duckdag';
 
 export const dailySnapshot = {
   group: 'mercadolibre',

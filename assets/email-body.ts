@@ -3,13 +3,12 @@
  * listings by revenue; also written to `<outbox>/<date>.html` for a preview in a browser.
  */
 import { join } from 'node:path';
-import type { TableAssetDefinition } from '../core/asset-definition.ts';
-import { sql } from '../core/sql.ts';
-import { valueAsset } from '../core/value-asset.ts';
-import type { HighVolumeSale, RenderedEmail } from './email/sales-alert-template.ts';
-import type { PipelineSettings } from './pipeline-settings.ts';
-import { writeFileAtomically } from './write-file-atomically.ts';
+import { sql, valueAsset } from 'duckdag';
 import { dailySnapshot } from './daily-snapshot.ts';
+import type { HighVolumeSale, RenderedEmail } from './email/sales-alert-template.ts';
+import { highVolumeSales } from './high-volume-sales.ts';
+import { settings } from './pipeline-resources.ts';
+import { writeFileAtomically } from './write-file-atomically.ts';
 
 export interface EmailBody extends RenderedEmail {
   readonly partitionKey: string;
@@ -20,30 +19,27 @@ export interface EmailBody extends RenderedEmail {
   readonly previewFile: string;
 }
 
-export function emailBodyAsset(settings: PipelineSettings, highVolumeSales: TableAssetDefinition) {
-  return valueAsset({
-    name: 'email_body',
-    ...dailySnapshot,
-    tags: { layer: 'report' },
-    description: 'Subject, HTML and text of the sales alert: the top listings by estimated revenue.',
-    deps: { sales: highVolumeSales },
-    compute: async ({ sales }, context): Promise<EmailBody> => {
-      const partitionKey = context.partitionKey ?? '';
-      const [total] = await context.query<{ count: number }>(sql`SELECT count(*) AS count FROM ${sales.partition}`);
-      const listings = await context.query<HighVolumeSale>(sql`
-        SELECT id, title, permalink, thumbnail, price, currency_id, price_ars, sold_quantity, revenue_ars
-        FROM ${sales.partition}
-        ORDER BY revenue_rank
-        LIMIT ${settings.emailTopN}`);
-      // nunjucks is loaded when an email is rendered, not whenever the pipeline is defined.
-      const { renderSalesAlert } = await import('./email/sales-alert-template.ts');
-      const rendered = renderSalesAlert(
-        { partitionKey, threshold: settings.thresholdArs, totalCount: total?.count ?? 0, listings },
-        { limit: settings.emailTopN },
-      );
-      const previewFile = join(settings.outboxDir, `${partitionKey}.html`);
-      await writeFileAtomically(previewFile, rendered.html);
-      return { ...rendered, partitionKey, totalCount: total?.count ?? 0, shown: listings.length, previewFile };
-    },
-  });
-}
+export const emailBody = valueAsset({
+  name: 'email_body',
+  ...dailySnapshot,
+  tags: { layer: 'report' },
+  description: 'Subject, HTML and text of the sales alert: the top listings by estimated revenue.',
+  deps: { sales: highVolumeSales },
+  resources: { settings },
+  compute: async ({ sales }, context): Promise<EmailBody> => {
+    const { emailTopN, thresholdArs, outboxDir } = context.resources.settings;
+    const partitionKey = context.partitionKey ?? '';
+    const [total] = await context.query<{ count: number }>(sql`SELECT count(*) AS count FROM ${sales.partition}`);
+    const listings = await context.query<HighVolumeSale>(sql`
+      SELECT id, title, permalink, thumbnail, price, currency_id, price_ars, sold_quantity, revenue_ars
+      FROM ${sales.partition}
+      ORDER BY revenue_rank
+      LIMIT ${emailTopN}`);
+    // nunjucks is loaded when an email is rendered, not whenever the pipeline is defined.
+    const { renderSalesAlert } = await import('./email/sales-alert-template.ts');
+    const rendered = renderSalesAlert({ partitionKey, threshold: thresholdArs, totalCount: total?.count ?? 0, listings }, { limit: emailTopN });
+    const previewFile = join(outboxDir, `${partitionKey}.html`);
+    await writeFileAtomically(previewFile, rendered.html);
+    return { ...rendered, partitionKey, totalCount: total?.count ?? 0, shown: listings.length, previewFile };
+  },
+});

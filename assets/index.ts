@@ -1,24 +1,28 @@
 /**
  * The MercadoLibre sales alert as duckdag assets:
  * raw_listings → cleaned_listings → high_volume_sales → email_body → sales_alert_email,
- * with rejected_listings beside cleaned_listings.
+ * with rejected_listings beside cleaned_listings; and the resources they use.
  */
-import type { AnyAssetDefinition } from '../core/asset-definition.ts';
-import { cleanedListingsAsset } from './cleaned-listings.ts';
-import { emailBodyAsset } from './email-body.ts';
-import { highVolumeSalesAsset } from './high-volume-sales.ts';
+import { cleanedListings } from './cleaned-listings.ts';
+import { emailBody } from './email-body.ts';
+import { createMailTransport } from './email/mail-transport.ts';
+import { highVolumeSales } from './high-volume-sales.ts';
+import { createListingSource } from './listing-source.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
-import { rawListingsAsset } from './raw-listings.ts';
-import { rejectedListingsAsset } from './rejected-listings.ts';
-import { salesAlertEmailAsset } from './sales-alert-email.ts';
+import { rawListings } from './raw-listings.ts';
+import { rejectedListings } from './rejected-listings.ts';
+import { salesAlertEmail } from './sales-alert-email.ts';
 
 export { resolvePipelineSettings, type PipelineDefaults, type PipelineSettings } from './pipeline-settings.ts';
 
-/** The pipeline's assets, built for these settings. */
-export function mercadoLibreAssets(settings: PipelineSettings): AnyAssetDefinition[] {
-  const raw = rawListingsAsset(settings);
-  const cleaned = cleanedListingsAsset(settings, raw);
-  const highVolume = highVolumeSalesAsset(settings, cleaned);
-  const body = emailBodyAsset(settings, highVolume);
-  return [raw, cleaned, rejectedListingsAsset(settings, raw), highVolume, body, salesAlertEmailAsset(settings, body)];
+/** The pipeline's assets. */
+export const mercadoLibreAssets = [rawListings, cleanedListings, rejectedListings, highVolumeSales, emailBody, salesAlertEmail] as const;
+
+/** The resources the assets use, made for these settings. */
+export function mercadoLibreResources(settings: PipelineSettings) {
+  return {
+    settings,
+    listingSource: createListingSource(settings),
+    mail: createMailTransport({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir }),
+  };
 }

@@ -3,8 +3,8 @@
  * run these; the benchmark's plain-DuckDB baseline runs the very same queries without duckdag.
  */
 import { join } from 'node:path';
-import type { TableRef } from '../core/asset-definition.ts';
-import { sql, type Sql } from '../core/sql.ts';
+import type { TableRef } from 'duckdag';
+import { sql, type Sql } from 'duckdag';
 
 /** The search pages under a responses folder (`search/<CATEGORY_ID>/<OFFSET>.json`). */
 export function searchPagesGlob(responsesDir: string): string {

@@ -3,7 +3,7 @@
  * checked once before any work. A bad value stops the command with exit code 2, naming the variable.
  */
 import { resolve } from 'node:path';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError } from 'duckdag';
 
 /** Defaults, as written in `pipeline.config.ts`; paths are relative to `rootDir`. */
 export interface PipelineDefaults {

@@ -1,17 +1,16 @@
 /** `rejected_listings`: the raw listings that cannot be used, each with the reason. */
-import type { TableAssetDefinition } from '../core/asset-definition.ts';
-import { sqlAsset } from '../core/sql-asset.ts';
-import { checkedListings, rejectedListingsQuery } from './listing-queries.ts';
-import type { PipelineSettings } from './pipeline-settings.ts';
+import { sqlAsset } from 'duckdag';
 import { dailySnapshot } from './daily-snapshot.ts';
+import { checkedListings, rejectedListingsQuery } from './listing-queries.ts';
+import { settings } from './pipeline-resources.ts';
+import { rawListings } from './raw-listings.ts';
 
-export function rejectedListingsAsset(settings: PipelineSettings, raw: TableAssetDefinition) {
-  return sqlAsset({
-    name: 'rejected_listings',
-    ...dailySnapshot,
-    tags: { layer: 'clean' },
-    description: 'Raw listings that cannot be used (no id; a missing, non-numeric or negative price), with the reason.',
-    deps: { raw },
-    query: ({ raw }) => rejectedListingsQuery(checkedListings(raw, settings.usdArsRate)),
-  });
-}
+export const rejectedListings = sqlAsset({
+  name: 'rejected_listings',
+  ...dailySnapshot,
+  tags: { layer: 'clean' },
+  description: 'Raw listings that cannot be used (no id; a missing, non-numeric or negative price), with the reason.',
+  deps: { raw: rawListings },
+  resources: { settings },
+  query: ({ raw }, context) => rejectedListingsQuery(checkedListings(raw, context.resources.settings.usdArsRate)),
+});

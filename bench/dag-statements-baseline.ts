@@ -7,9 +7,10 @@
  * Arguments: WAREHOUSE COUNT. orchestration-overhead.ts compiles it (compiled-script.ts) and runs it.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { identifier, sql } from '../core/sql.ts';
-import { ensureHistorySchema } from '../storage/history-schema.ts';
-import { MaterializationStatus, materializationInsert } from '../storage/run-history.ts';
+import { identifier, sql } from '../core/kernel/sql.ts';
+import { MaterializationStatus } from '../core/kernel/statuses.ts';
+import { migrateHistory } from '../storage/history-migrator.ts';
+import { materializationInsert } from '../storage/run-history.ts';
 import { describeTableQuery, readDescription, stagingTableName, swapTable } from '../storage/table-swap.ts';
 import { attachStatement, useStatement } from '../storage/warehouse-attachment.ts';
 
@@ -18,7 +19,7 @@ const runId = 'bench';
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
 await connection.run(`${attachStatement(warehouse, 'read_write', {}).text}; ${useStatement.text}`);
-await ensureHistorySchema(connection);
+await migrateHistory(connection, warehouse);
 for (let i = 0; i < Number(countText); i += 1) {
   const asset = `a_${i}`;
   const staging = stagingTableName(asset, runId);

@@ -8,11 +8,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DirectedGraph } from 'graphology';
 import { topologicalSort } from 'graphology-dag';
-import type { AnyAssetDefinition } from '../core/asset-definition.ts';
-import { AssetGraph } from '../core/asset-graph.ts';
-import { selectAssets } from '../core/asset-selection.ts';
-import { sql } from '../core/sql.ts';
-import { sqlAsset } from '../core/sql-asset.ts';
+import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
+import { AssetGraph } from '../core/kernel/asset-graph.ts';
+import { selectAssets } from '../core/kernel/asset-selection.ts';
+import { sql } from '../core/kernel/sql.ts';
+import { sqlAsset } from '../core/kernel/sql-asset.ts';
 import { duckdagBin, repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
 import { compiledScript } from './compiled-script.ts';
 import { median, ratio } from './stats.ts';
@@ -129,7 +129,7 @@ instance.closeSync();
 
 export function planning10k(context: BenchContext): BenchRow {
   const count = 10_000;
-  const definitions: AnyAssetDefinition[] = [];
+  const definitions: AnyAssetsDefinition[] = [];
   for (let i = 0; i < count; i += 1) {
     const deps = Object.fromEntries(dagDeps(i).map((dep) => [`up_${dep}`, definitions[dep]!]));
     definitions.push(sqlAsset({ name: `a_${i}`, deps, query: () => sql`SELECT 1` }));

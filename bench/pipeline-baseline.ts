@@ -19,8 +19,8 @@ import {
   searchPagesGlob,
 } from '../assets/listing-queries.ts';
 import { writeFileAtomically } from '../assets/write-file-atomically.ts';
-import type { TableRef } from '../core/asset-definition.ts';
-import { identifier, sql } from '../core/sql.ts';
+import type { TableRef } from '../core/kernel/asset-definition.ts';
+import { identifier, sql } from '../core/kernel/sql.ts';
 import config from '../pipeline.config.ts';
 import { readRows } from '../storage/read-rows.ts';
 import { attachStatement, instanceOptions, useStatement } from '../storage/warehouse-attachment.ts';

@@ -1,42 +1,59 @@
 /**
- * duckdag's public API: define assets and the project config; run them from code or the CLI.
+ * duckdag's public API (`import … from 'duckdag'`): define assets, resources and the project
+ * config; plan and run them from code or the CLI.
  */
 export type {
-  AnyAssetDefinition,
+  AnyAssetsDefinition,
+  AppendValue,
   AssetDeps,
   AssetExecutionContext,
   AssetInputs,
   AssetMetadata,
+  AssetsDefinition,
   AssetSpec,
+  RowAppender,
   TableAssetContext,
   TableAssetDefinition,
   TableOutput,
   TableRef,
   ValueAssetContext,
   ValueAssetDefinition,
-} from './asset-definition.ts';
-export { AssetKind, UpstreamEmptyPolicy } from './asset-definition.ts';
-export { AssetGraph } from './asset-graph.ts';
-export { selectAssets } from './asset-selection.ts';
-export { dailyPartitions, parsePartitionKey, todayPartitionKey, type DailyPartitions } from './daily-partitions.ts';
-export { defineConfig, type DuckdagConfig, type DuckdbSettings, type ResolvedConfig } from './duckdag-config.ts';
+} from './kernel/asset-definition.ts';
+export { UpstreamEmptyPolicy } from './kernel/asset-definition.ts';
+export { AssetGraph } from './kernel/asset-graph.ts';
+export { selectAssets } from './kernel/asset-selection.ts';
+export { dailyPartitions, parsePartitionKey, todayPartitionKey, type DailyPartitions } from './kernel/daily-partitions.ts';
+export { duckdagVersion } from './kernel/duckdag-version.ts';
 export {
   AssetFailure,
+  CancelledError,
   ConfigError,
   DefinitionError,
   DuckdagError,
+  PlanError,
   SelectionError,
   UserCodeError,
   WarehouseBusyError,
   WarehouseError,
-} from './errors.ts';
-export { materialize, type MaterializeOptions } from './executor.ts';
-export { formatGraph, GraphFormat } from './graph-formats.ts';
-export { loadConfig } from './load-config.ts';
-export type { RetryPolicy } from './retry-policy.ts';
-export type { AssetResult, RunEvent, RunResult } from './run-result.ts';
-export { identifier, joinSql, literal, Sql, sql, type SqlValue } from './sql.ts';
-export { sqlAsset, type SqlAssetSpec } from './sql-asset.ts';
-export { tableAsset, type TableAssetSpec } from './table-asset.ts';
-export { valueAsset, isEmptyValue, type ValueAssetSpec } from './value-asset.ts';
+  describeError,
+} from './kernel/errors.ts';
+export { resource, type ResourcesOf, type ResourceType } from './kernel/resources.ts';
+export type { RetryPolicy } from './kernel/retry-policy.ts';
+export { identifier, joinSql, literal, Sql, sql, type SqlValue } from './kernel/sql.ts';
+export { sqlAsset, type SqlAssetSpec } from './kernel/sql-asset.ts';
+export { MaterializationStatus, RunStatus } from './kernel/statuses.ts';
+export { tableAsset, type TableAssetSpec } from './kernel/table-asset.ts';
+export { isEmptyValue, valueAsset, type ValueAssetSpec } from './kernel/value-asset.ts';
+export type { AssetStore, AttemptOutcome, AttemptSpec, LoadedAsset } from './runtime/asset-store.ts';
+export { executePlan, materialize, type ExecuteOptions, type MaterializeOptions } from './runtime/executor.ts';
+export { buildPlan, planRun, type PlanRequest, type PlanStep, type RunPlan } from './runtime/run-plan.ts';
+export type { AssetResult, RunEvent, RunResult } from './runtime/run-result.ts';
+export { defineAssetKind, type AssetKind, type KindAttempt, type StagedResult } from '../storage/asset-kind.ts';
+export { AssetKinds } from '../storage/asset-kinds.ts';
+export { DuckdbAssetStore } from '../storage/duckdb-asset-store.ts';
+export type { DuckdbSettings } from '../storage/duckdb-settings.ts';
+export { countRows } from '../storage/table-swap.ts';
 export { Warehouse } from '../storage/warehouse.ts';
+export { defineConfig, type DuckdagConfig, type ResolvedConfig } from './project/duckdag-config.ts';
+export { loadConfig } from './project/load-config.ts';
+export { formatGraph, GraphFormat } from './cli/graph-formats.ts';

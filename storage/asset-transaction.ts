@@ -1,32 +1,40 @@
 /**
  * One asset's transaction on its connection, opened on first use; the commit travels with the last
  * statements in one round trip, and an asset that touched nothing before (most value assets) gets
- * its `BEGIN` in that same round trip too.
+ * its `BEGIN` in that same round trip too. Once the run is cancelled no statement starts (a running
+ * one is interrupted by the store); the commit still goes through, so that a side effect already
+ * done is recorded.
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
+import { CancelledError } from '../core/kernel/errors.ts';
 
 export class AssetTransaction {
   readonly connection: DuckDBConnection;
+  readonly #signal: AbortSignal | undefined;
   #open = false;
 
-  constructor(connection: DuckDBConnection) {
+  constructor(connection: DuckDBConnection, signal?: AbortSignal) {
     this.connection = connection;
+    this.#signal = signal;
   }
 
   /** Runs statements (several, separated by `;`) inside the transaction. */
   async run(statements: string): Promise<void> {
+    this.#checkCancelled();
     await this.#begin();
     await this.connection.run(statements);
   }
 
   /** Runs statements inside the transaction and reads the last one's result. */
   async read(statements: string): Promise<DuckDBResultReader> {
+    this.#checkCancelled();
     await this.#begin();
     return this.connection.runAndReadAll(statements);
   }
 
   /** DuckDB's appender on `table`, inside the transaction. */
   async appender(table: string): Promise<DuckDBAppender> {
+    this.#checkCancelled();
     await this.#begin();
     return this.connection.createAppender(table);
   }
@@ -48,6 +56,10 @@ export class AssetTransaction {
     } catch {
       // DuckDB already ended the transaction (it does on some errors); nothing is left to undo.
     }
+  }
+
+  #checkCancelled(): void {
+    if (this.#signal?.aborted) throw new CancelledError('the run was cancelled while this asset ran');
   }
 
   /**

@@ -3,7 +3,7 @@
  * and the recent runs with their outcome counts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { literal } from '../core/sql.ts';
+import { literal } from '../core/kernel/sql.ts';
 import { readTable } from './read-rows.ts';
 
 export interface TableRows {

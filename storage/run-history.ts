@@ -1,93 +1,63 @@
 /**
- * Reading and writing `duckdag.runs` and `duckdag.materializations`.
+ * Reading and writing `duckdag.runs` and `duckdag.materializations`, every insert naming its
+ * columns so that columns added by later migrations never shift them.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sql, type Sql } from '../core/sql.ts';
+import pLimit from 'p-limit';
+import type { AssetMetadata } from '../core/kernel/asset-definition.ts';
+import { duckdagVersion } from '../core/kernel/duckdag-version.ts';
+import { sql, type Sql } from '../core/kernel/sql.ts';
+import { MaterializationStatus, RunStatus } from '../core/kernel/statuses.ts';
+import type { OutcomeRecord, RunHistory, RunRecord } from '../core/runtime/asset-store.ts';
 
-/** The status of one asset in one run. */
-export const MaterializationStatus = {
-  materialized: 'materialized',
-  skipped: 'skipped',
-  failed: 'failed',
-  upstreamFailed: 'upstream_failed',
-} as const;
-export type MaterializationStatus = (typeof MaterializationStatus)[keyof typeof MaterializationStatus];
-
-/** The status of a run. */
-export const RunStatus = {
-  running: 'running',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  interrupted: 'interrupted',
-} as const;
-export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
-
-export interface RunRecord {
-  readonly runId: string;
-  readonly startedAt: Date;
-  readonly selection: string;
-  readonly exclude: string | null;
-  readonly partitionKey: string;
-  readonly force: boolean;
-}
-
-export interface MaterializationRecord {
-  readonly runId: string;
-  readonly asset: string;
-  readonly partitionKey: string | null;
+/** A materialization's history row, written in the asset's own transaction. */
+export interface MaterializationRecord extends Omit<OutcomeRecord, 'status'> {
   readonly status: MaterializationStatus;
   readonly rowCount: number | null;
-  readonly startedAt: Date;
-  readonly finishedAt: Date;
-  readonly attempts: number;
-  readonly error: string | null;
-  readonly reason: string | null;
-  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly metadata: AssetMetadata;
 }
 
-/** Runs left `running` by a process that died are marked `interrupted`; call while holding the lock. */
-export async function markInterruptedRuns(connection: DuckDBConnection): Promise<void> {
-  await connection.run(`UPDATE duckdag.runs SET status = 'interrupted' WHERE status = 'running'`);
-}
-
-export async function recordRunStart(connection: DuckDBConnection, run: RunRecord): Promise<void> {
-  await connection.run(`INSERT INTO duckdag.runs VALUES ($1, $2::TIMESTAMPTZ, NULL, 'running', $3, $4, $5, $6, $7)`, [
-    run.runId,
-    run.startedAt.toISOString(),
-    run.selection,
-    run.exclude,
-    run.partitionKey,
-    run.force,
-    process.pid,
-  ]);
-}
-
-export async function recordRunEnd(connection: DuckDBConnection, runId: string, status: RunStatus): Promise<void> {
-  await connection.run(`UPDATE duckdag.runs SET status = $2, finished_at = now() WHERE run_id = $1`, [runId, status]);
-}
-
-/** The statement recording a materialization, to send along with other statements. */
+/** The statement recording a materialization or another outcome, to send along with other statements. */
 export function materializationInsert(record: MaterializationRecord): Sql {
-  return sql`INSERT INTO duckdag.materializations VALUES (
-    ${record.runId}, ${record.asset}, ${record.partitionKey}, ${record.status}, ${record.rowCount},
-    ${record.startedAt}, ${record.finishedAt}, ${record.finishedAt.getTime() - record.startedAt.getTime()},
-    ${record.attempts}, ${record.error}, ${record.reason}, CAST(${JSON.stringify(record.metadata)} AS JSON))`;
+  return sql`INSERT INTO duckdag.materializations
+      (run_id, asset, partition_key, status, row_count, started_at, finished_at, duration_ms, attempts, error, reason, metadata)
+    VALUES (
+      ${record.runId}, ${record.asset}, ${record.partitionKey}, ${record.status}, ${record.rowCount},
+      ${record.startedAt}, ${record.finishedAt}, ${record.finishedAt.getTime() - record.startedAt.getTime()},
+      ${record.attempts}, ${record.error}, ${record.reason}, CAST(${JSON.stringify(record.metadata)} AS JSON))`;
 }
 
-export async function recordMaterialization(connection: DuckDBConnection, record: MaterializationRecord): Promise<void> {
-  await connection.run(materializationInsert(record).text);
-}
+/** The run history on one connection of the command's, one statement at a time. */
+export class DuckdbRunHistory implements RunHistory {
+  readonly #connection: DuckDBConnection;
+  readonly #serial = pLimit(1);
 
-/** Whether the asset has ever been materialized for the partition (`null`: unpartitioned). */
-export async function hasMaterialization(
-  connection: DuckDBConnection,
-  asset: string,
-  partitionKey: string | null,
-): Promise<boolean> {
-  const reader = await connection.runAndReadAll(
-    `SELECT count(*) FROM duckdag.materializations
-     WHERE asset = $1 AND partition_key IS NOT DISTINCT FROM $2 AND status = 'materialized'`,
-    [asset, partitionKey],
-  );
-  return Number(reader.getRows()[0]?.[0]) > 0;
+  constructor(connection: DuckDBConnection) {
+    this.#connection = connection;
+  }
+
+  markInterruptedRuns(): Promise<void> {
+    return this.#run(sql`UPDATE duckdag.runs SET status = ${RunStatus.interrupted} WHERE status = ${RunStatus.running}`);
+  }
+
+  recordRunStart(run: RunRecord): Promise<void> {
+    return this.#run(sql`INSERT INTO duckdag.runs
+        (run_id, started_at, finished_at, status, selection, exclude, partition_key, force, pid, duckdag_version)
+      VALUES (${run.runId}, ${run.startedAt}, NULL, ${RunStatus.running}, ${run.selection}, ${run.exclude},
+        ${run.partitionKey}, ${run.force}, ${process.pid}, ${duckdagVersion})`);
+  }
+
+  recordRunEnd(runId: string, status: RunStatus): Promise<void> {
+    return this.#run(sql`UPDATE duckdag.runs SET status = ${status}, finished_at = now() WHERE run_id = ${runId}`);
+  }
+
+  recordOutcome(record: OutcomeRecord): Promise<void> {
+    return this.#run(materializationInsert({ ...record, rowCount: null, metadata: {} }));
+  }
+
+  #run(statement: Sql): Promise<void> {
+    return this.#serial(async () => {
+      await this.#connection.run(statement.text);
+    });
+  }
 }

@@ -9,8 +9,8 @@
 import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { AssetTransaction } from './asset-transaction.ts';
 import type { StatementReader } from './statement-reader.ts';
-import { DuckdagError } from '../core/errors.ts';
-import { identifier, joinSql, literal, sql, type Sql } from '../core/sql.ts';
+import { WarehouseError } from '../core/kernel/errors.ts';
+import { identifier, joinSql, literal, sql, type Sql } from '../core/kernel/sql.ts';
 
 export interface ColumnSchema {
   readonly name: string;
@@ -90,7 +90,7 @@ export async function swapPartition(
   partitionKey: string,
 ): Promise<Sql> {
   if (!staged.columns.some((candidate) => candidate.name === column)) {
-    throw new DuckdagError(
+    throw new WarehouseError(
       'DUCKDAG_PARTITION_COLUMN_MISSING',
       `asset ${asset} is partitioned by column ${column}, but its rows have no such column (columns: ${staged.columns.map((c) => c.name).join(', ')})`,
       { exitCode: 1 },
@@ -99,7 +99,7 @@ export async function swapPartition(
   const source = identifier(staging);
   const stray = await countRows(transaction, sql`${source} WHERE NOT coalesce(${partitionFilter(column, partitionKey)}, false)`);
   if (stray > 0) {
-    throw new DuckdagError(
+    throw new WarehouseError(
       'DUCKDAG_PARTITION_ROWS_OUTSIDE',
       `asset ${asset} wrote ${stray} row(s) whose ${column} is not ${partitionKey}; a partitioned asset writes only its partition's rows`,
       { exitCode: 1 },

@@ -3,7 +3,7 @@
  * `duckdag.asset_values`, replaced inside the caller's transaction.
  */
 import type { StatementReader } from './statement-reader.ts';
-import { sql, type Sql } from '../core/sql.ts';
+import { sql, type Sql } from '../core/kernel/sql.ts';
 
 /** Statements replacing the stored value (JSON text) of an asset's partition (`null`: unpartitioned). */
 export function valueReplace(asset: string, partitionKey: string | null, valueJson: string, runId: string): Sql {

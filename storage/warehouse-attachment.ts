@@ -4,8 +4,8 @@
  * row group size) and made each connection's default. Spilled data goes to `<file>.tmp/`, as when
  * DuckDB opens a file itself.
  */
-import type { DuckdbSettings } from '../core/duckdag-config.ts';
-import { identifier, joinSql, sql, type Sql } from '../core/sql.ts';
+import type { DuckdbSettings } from './duckdb-settings.ts';
+import { identifier, joinSql, sql, type Sql } from '../core/kernel/sql.ts';
 
 const catalog = identifier('warehouse');
 

@@ -2,17 +2,19 @@
  * The warehouse: one DuckDB file holding every table asset, the stored values and the history.
  * One instance per command; the file is open only while the command runs, and a command that finds
  * it held by another process waits a bounded time, then gives up with `WarehouseBusyError`.
+ * Opening brings the history schema up to this release (a reader first upgrades it as a writer
+ * would); a warehouse of a newer release is refused, unchanged.
  * How the file is attached: `warehouse-attachment.ts`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { DuckdbSettings } from '../core/duckdag-config.ts';
-import { ConfigError, describeError, WarehouseBusyError } from '../core/errors.ts';
-import type { Sql } from '../core/sql.ts';
+import type { DuckdbSettings } from './duckdb-settings.ts';
+import { ConfigError, describeError, WarehouseBusyError } from '../core/kernel/errors.ts';
+import type { Sql } from '../core/kernel/sql.ts';
 import { attachStatement, instanceOptions, useStatement } from './warehouse-attachment.ts';
-import { ensureHistorySchema } from './history-schema.ts';
+import { checkNotNewer, latestSchemaVersion, migrateHistory, readSchemaVersion } from './history-migrator.ts';
 import { describeOwner, lockHolderPid, removeOwnerNote, writeOwnerNote } from './warehouse-owner.ts';
 
 export interface WarehouseOptions {
@@ -51,13 +53,23 @@ export class Warehouse {
       );
     }
     if (options.access === 'read_write') mkdirSync(dirname(options.path), { recursive: true });
-    const instance = await openWithin(options);
-    const warehouse = new Warehouse(options, instance);
-    if (options.access === 'read_write') {
-      writeOwnerNote(options.path, options.command);
-      await ensureHistorySchema(await warehouse.connect());
+    const warehouse = new Warehouse(options, await openWithin(options));
+    try {
+      if (options.access === 'read_write') {
+        writeOwnerNote(options.path, options.command);
+        await migrateHistory(await warehouse.connect(), options.path);
+        return warehouse;
+      }
+      const current = await readSchemaVersion(await warehouse.connect());
+      checkNotNewer(current, options.path);
+      if (current.version === latestSchemaVersion) return warehouse;
+    } catch (error) {
+      warehouse.close();
+      throw error;
     }
-    return warehouse;
+    warehouse.close();
+    (await Warehouse.open({ ...options, access: 'read_write' })).close();
+    return Warehouse.open(options);
   }
 
   /** A new connection on the command's one instance, reading and writing the file; closed with the warehouse. */

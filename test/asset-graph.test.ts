@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AnyAssetDefinition, AssetDeps } from '../core/asset-definition.ts';
-import { AssetGraph } from '../core/asset-graph.ts';
-import { DefinitionError } from '../core/errors.ts';
-import { sql } from '../core/sql.ts';
-import { sqlAsset } from '../core/sql-asset.ts';
+import type { AnyAssetsDefinition, AssetDeps } from '../core/kernel/asset-definition.ts';
+import { AssetGraph } from '../core/kernel/asset-graph.ts';
+import { DefinitionError } from '../core/kernel/errors.ts';
+import { sql } from '../core/kernel/sql.ts';
+import { sqlAsset } from '../core/kernel/sql-asset.ts';
 
 const asset = (name: string, deps: AssetDeps = {}) => sqlAsset({ name, deps, query: () => sql`SELECT 1 AS x` });
 
@@ -43,7 +43,7 @@ test('a cycle is reported as a → b → c → a', () => {
 
 test('a dependency that is not an asset definition is rejected when the asset is defined', () => {
   assert.throws(
-    () => sqlAsset({ name: 'x', deps: { up: undefined as unknown as AnyAssetDefinition }, query: () => sql`SELECT 1` }),
+    () => sqlAsset({ name: 'x', deps: { up: undefined as unknown as AnyAssetsDefinition }, query: () => sql`SELECT 1` }),
     definitionError('DUCKDAG_ASSET_DEP_INVALID', /asset x: dependency "up" is not an asset definition/),
   );
 });

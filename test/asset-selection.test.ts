@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AssetDeps } from '../core/asset-definition.ts';
-import { AssetGraph } from '../core/asset-graph.ts';
-import { selectAssets } from '../core/asset-selection.ts';
-import { SelectionError } from '../core/errors.ts';
-import { sql } from '../core/sql.ts';
-import { sqlAsset } from '../core/sql-asset.ts';
+import type { AssetDeps } from '../core/kernel/asset-definition.ts';
+import { AssetGraph } from '../core/kernel/asset-graph.ts';
+import { selectAssets } from '../core/kernel/asset-selection.ts';
+import { SelectionError } from '../core/kernel/errors.ts';
+import { sql } from '../core/kernel/sql.ts';
+import { sqlAsset } from '../core/kernel/sql-asset.ts';
 
 const asset = (name: string, deps: AssetDeps = {}, extra: { group?: string; tags?: Record<string, string> } = {}) =>
   sqlAsset({ name, deps, ...extra, query: () => sql`SELECT 1 AS x` });

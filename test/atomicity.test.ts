@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { dailyPartitions } from '../core/daily-partitions.ts';
-import { sql } from '../core/sql.ts';
-import { sqlAsset } from '../core/sql-asset.ts';
-import { tableAsset } from '../core/table-asset.ts';
+import { dailyPartitions } from '../core/kernel/daily-partitions.ts';
+import { sql } from '../core/kernel/sql.ts';
+import { sqlAsset } from '../core/kernel/sql-asset.ts';
+import { tableAsset } from '../core/kernel/table-asset.ts';
 import { coreIndex, fixtureProject, waitForOutput } from './support/fixture-project.ts';
 import { statuses, tempWarehouse } from './support/temp-warehouse.ts';
 
@@ -117,12 +117,8 @@ test('a process killed mid-materialization leaves the previous rows readable', a
         materialize: async (_, ctx) => {
           await ctx.output.create({ n: 'BIGINT', label: 'VARCHAR' });
           const appender = await ctx.output.appender();
-          for (let n = 0; n < rows; n += 1) {
-            appender.appendBigInt(BigInt(n));
-            appender.appendVarchar('row ' + n);
-            appender.endRow();
-          }
-          appender.flushSync();
+          for (let n = 0; n < rows; n += 1) appender.appendRow([n, 'row ' + n]);
+          appender.flush();
           if (hang) {
             ctx.log('wrote everything, now hanging');
             await new Promise(() => setInterval(() => undefined, 1000));

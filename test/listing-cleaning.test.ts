@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { mercadoLibreAssets } from '../assets/index.ts';
+import { mercadoLibreAssets, mercadoLibreResources } from '../assets/index.ts';
 import type { EmailBody } from '../assets/email-body.ts';
 import { listing, writeResponses, type Listing } from './support/listing-responses.ts';
 import { testSettings } from './support/pipeline-settings.ts';
@@ -13,7 +13,7 @@ async function runPipeline(t: TestContext, pages: Record<string, Listing[][]>, e
   const root = tempDir(t);
   writeResponses(join(root, 'sample'), pages);
   const warehouse = tempWarehouse(t);
-  const result = await warehouse.run(mercadoLibreAssets(testSettings(root, env)), { select });
+  const result = await warehouse.run(mercadoLibreAssets, { select, resources: mercadoLibreResources(testSettings(root, env)) });
   return { warehouse, result, root };
 }
 

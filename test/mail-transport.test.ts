@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import type { SMTPServerOptions } from 'smtp-server';
 import { createMailTransport } from '../assets/email/mail-transport.ts';
-import { AssetFailure } from '../core/errors.ts';
+import { AssetFailure } from '../core/kernel/errors.ts';
 import type { OutgoingEmail } from '../assets/email/mail-transport.ts';
 import { startSmtpServer as startTestSmtpServer, type ReceivedMessage, type TestSmtpServer } from './support/smtp-test-server.ts';
 

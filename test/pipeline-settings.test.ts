@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError } from '../core/kernel/errors.ts';
 import { duckdagBin, repoRoot } from './support/fixture-project.ts';
 import { testSettings } from './support/pipeline-settings.ts';
 

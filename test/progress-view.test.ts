@@ -3,7 +3,8 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import type { CliIo } from '../core/cli/cli-io.ts';
 import { createProgressView, describeResult } from '../core/cli/progress-view.ts';
-import type { AssetResult, RunResult } from '../core/run-result.ts';
+import type { RunPlan } from '../core/runtime/run-plan.ts';
+import type { AssetResult, RunResult } from '../core/runtime/run-result.ts';
 
 function capture(isTTY: boolean): { io: CliIo; output: () => string } {
   const stdout = Object.assign(new PassThrough(), { isTTY, columns: 100 });
@@ -11,6 +12,14 @@ function capture(isTTY: boolean): { io: CliIo; output: () => string } {
   stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
   return { io: { stdout, stderr: new PassThrough(), env: {} }, output: () => text };
 }
+
+const step = { kind: 'table', compute: 'sql', partitionKey: '2026-11-24', reads: [], resourceKeys: [] } as const;
+const plan: RunPlan = {
+  selection: '*',
+  exclude: null,
+  partitionKey: '2026-11-24',
+  steps: [{ ...step, asset: 'raw_listings' }, { ...step, asset: 'email_body', kind: 'value' }],
+};
 
 const done: AssetResult = {
   asset: 'raw_listings',
@@ -40,7 +49,7 @@ const run: RunResult = {
 test('piped, the progress view prints one plain line per finished asset and a closing line', async () => {
   const { io, output } = capture(false);
   const view = await createProgressView(io);
-  view.onEvent({ type: 'run_started', runId: 'r1', partitionKey: '2026-11-24', assets: ['raw_listings', 'email_body'] });
+  view.onEvent({ type: 'run_started', runId: 'r1', plan });
   view.onEvent({ type: 'asset_started', asset: 'raw_listings' });
   view.onEvent({ type: 'asset_finished', result: done });
   view.onEvent({ type: 'asset_finished', result: skipped });
@@ -61,7 +70,7 @@ test('piped, the progress view prints one plain line per finished asset and a cl
 test('on a terminal, the progress view shows the running assets and done/total live', async () => {
   const { io, output } = capture(true);
   const view = await createProgressView(io);
-  view.onEvent({ type: 'run_started', runId: 'r1', partitionKey: '2026-11-24', assets: ['raw_listings', 'email_body'] });
+  view.onEvent({ type: 'run_started', runId: 'r1', plan });
   view.onEvent({ type: 'asset_started', asset: 'raw_listings' });
   assert.match(output(), /0\/2 done · \d+ ms · running: raw_listings/);
   view.onEvent({ type: 'asset_finished', result: done });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AssetFailure } from '../core/errors.ts';
-import { sql } from '../core/sql.ts';
-import { tableAsset } from '../core/table-asset.ts';
-import { valueAsset } from '../core/value-asset.ts';
-import type { RunEvent } from '../core/run-result.ts';
+import { AssetFailure } from '../core/kernel/errors.ts';
+import { sql } from '../core/kernel/sql.ts';
+import { tableAsset } from '../core/kernel/table-asset.ts';
+import { valueAsset } from '../core/kernel/value-asset.ts';
+import type { RunEvent } from '../core/runtime/run-result.ts';
 import { tempWarehouse } from './support/temp-warehouse.ts';
 
 /** An asset that fails its first `failures` tries. */

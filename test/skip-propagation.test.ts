@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dailyPartitions } from '../core/daily-partitions.ts';
-import { sql } from '../core/sql.ts';
-import { sqlAsset } from '../core/sql-asset.ts';
-import { valueAsset } from '../core/value-asset.ts';
+import { dailyPartitions } from '../core/kernel/daily-partitions.ts';
+import { sql } from '../core/kernel/sql.ts';
+import { sqlAsset } from '../core/kernel/sql-asset.ts';
+import { valueAsset } from '../core/kernel/value-asset.ts';
 import { statuses, tempWarehouse } from './support/temp-warehouse.ts';
 
 /** A source whose row count the test sets before each run. */
@@ -91,14 +91,16 @@ test('an empty upstream that is not selected is read from the warehouse and stil
   assert.deepEqual(statuses(result), { child: 'skipped' });
 });
 
-test('an unselected upstream with no materialization for the partition fails the asset clearly', async (t) => {
+test('an unselected upstream with no materialization for the partition stops the run before anything runs', async (t) => {
   const warehouse = tempWarehouse(t);
   const daily = sqlAsset({ name: 'daily', partitions: dailyPartitions('day'), query: (_, ctx) => sql`SELECT CAST(${ctx.partitionKey} AS DATE) AS day` });
   const child = sqlAsset({ name: 'child', deps: { daily }, query: ({ daily }) => sql`SELECT * FROM ${daily.partition}` });
   await warehouse.run([daily, child], { select: 'daily', partitionKey: '2026-11-23' });
-  const result = await warehouse.run([daily, child], { select: 'child', partitionKey: '2026-11-24' });
-  assert.equal(result.assets[0]?.status, 'failed');
-  assert.match(result.assets[0]?.error ?? '', /upstream daily is not selected and has no materialization for partition 2026-11-24/);
+  await assert.rejects(warehouse.run([daily, child], { select: 'child', partitionKey: '2026-11-24' }), {
+    code: 'DUCKDAG_UPSTREAM_MISSING',
+    message: /asset child: upstream daily is not selected and has no materialization for partition 2026-11-24/,
+  });
+  assert.deepEqual(await warehouse.query('SELECT count(*) AS runs FROM duckdag.runs'), [{ runs: 1 }]);
 });
 
 test('an unselected upstream materialized earlier is read from the warehouse', async (t) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dailyPartitions } from '../core/daily-partitions.ts';
-import { valueAsset } from '../core/value-asset.ts';
+import { dailyPartitions } from '../core/kernel/daily-partitions.ts';
+import { valueAsset } from '../core/kernel/value-asset.ts';
 import { tempWarehouse } from './support/temp-warehouse.ts';
 
 test('a value asset stores its JSON value per partition in duckdag.asset_values', async (t) => {

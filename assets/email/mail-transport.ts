@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import type { SendMailOptions } from 'nodemailer';
-import { AssetFailure, ConfigError, DuckdagError, describeError } from '../../core/errors.ts';
+import { AssetFailure, CancelledError, ConfigError, DuckdagError, describeError } from 'duckdag';
 import { writeFileAtomically } from '../write-file-atomically.ts';
 
 /** An email to deliver. */
@@ -34,13 +34,19 @@ export interface SentEmail {
   readonly file?: string;
 }
 
+/** How one delivery may be stopped. */
+export interface SendOptions {
+  /** Once aborted, no delivery starts (a `CancelledError`); an SMTP delivery under way is cut off. */
+  readonly signal?: AbortSignal;
+}
+
 /** Where emails go. */
 export interface MailTransport {
   readonly kind: 'smtp' | 'outbox';
   /** Where it delivers, never with credentials: `smtp://mail.example.com:587` or `outbox data/outbox`. */
   readonly description: string;
   /** Delivers the email; rejects with an `AssetFailure` carrying the server's reply, not retryable when the reply is permanent (5xx). */
-  send(message: OutgoingEmail): Promise<SentEmail>;
+  send(message: OutgoingEmail, options?: SendOptions): Promise<SentEmail>;
 }
 
 /** How {@link createMailTransport} picks and configures a transport. */
@@ -108,9 +114,13 @@ function createSmtpTransport(settings: SmtpSettings, tls: ConnectionOptions | un
   return {
     kind: 'smtp',
     description,
-    async send(message) {
+    async send(message, options) {
+      const smtp = await transporter();
+      checkNotCancelled(options?.signal, description);
+      const cutOff = () => smtp.close();
+      options?.signal?.addEventListener('abort', cutOff);
       try {
-        const info = await (await transporter()).sendMail(mailOptions(message));
+        const info = await smtp.sendMail(mailOptions(message));
         return {
           messageId: info.messageId,
           accepted: info.accepted,
@@ -120,13 +130,20 @@ function createSmtpTransport(settings: SmtpSettings, tls: ConnectionOptions | un
           response: info.response,
         };
       } catch (error) {
+        if (options?.signal?.aborted) throw new CancelledError(`sending email via ${description} was cut off: the run was cancelled`, { cause: error });
         throw new AssetFailure(`sending email via ${description} failed: ${describeError(error)}`, {
           cause: error,
           retryable: !isPermanent(error),
         });
+      } finally {
+        options?.signal?.removeEventListener('abort', cutOff);
       }
     },
   };
+}
+
+function checkNotCancelled(signal: AbortSignal | undefined, description: string): void {
+  if (signal?.aborted) throw new CancelledError(`no email sent via ${description}: the run was cancelled`);
 }
 
 /** An SMTP 5xx reply (a refused recipient, a failed login) will not pass by trying again. */
@@ -141,9 +158,11 @@ function createOutboxTransport(outboxDir: string): MailTransport {
   return {
     kind: 'outbox',
     description,
-    async send(message) {
+    async send(message, options) {
       const file = path.join(outboxDir, `${checkedFileStem(message.fileStem)}.eml`);
-      const info = await (await transporter()).sendMail(mailOptions(message));
+      const outbox = await transporter();
+      checkNotCancelled(options?.signal, description);
+      const info = await outbox.sendMail(mailOptions(message));
       await writeFileAtomically(file, info.message as Buffer);
       return {
         messageId: info.messageId,

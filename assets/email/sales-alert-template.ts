@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
-import { ConfigError } from '../../core/errors.ts';
+import { ConfigError } from 'duckdag';
 
 /** A listing whose estimated revenue reached the alert threshold. */
 export interface HighVolumeSale {

@@ -2,7 +2,7 @@
  * A failed call to the MercadoLibre API, saying what was asked (the URL; the token travels in a
  * header and never appears here), what came back, and what to do about it.
  */
-import { AssetFailure } from '../../core/errors.ts';
+import { AssetFailure } from 'duckdag';
 
 export interface ApiErrorDetails {
   readonly url: string;

@@ -5,6 +5,7 @@
  * the compiled framework, so the project and the CLI share its modules. Rebuilt when the framework
  * build, the project's tsconfig.json or any file the last build read changes.
  */
+import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheDirOf } from './build-cache.js';
@@ -47,6 +48,18 @@ function frameworkImports(framework) {
   return {
     name: 'duckdag-framework-imports',
     setup(build) {
+      // `duckdag` and `duckdag/…`, resolved by Node's rules through the package's exports (from a
+      // project that installed it, or from the package itself).
+      build.onResolve({ filter: /^duckdag(\/.*)?$/ }, ({ path, resolveDir }) => {
+        let file;
+        try {
+          file = createRequire(join(resolveDir, 'index.js')).resolve(path);
+        } catch {
+          return undefined;
+        }
+        const url = framework.moduleUrl(file);
+        return url === undefined ? undefined : { path: url, external: true };
+      });
       build.onResolve({ filter: /.*/ }, ({ path, resolveDir }) => {
         const file = path.startsWith('file:') ? fileURLToPath(path) : path.startsWith('.') || isAbsolute(path) ? resolve(resolveDir, path) : undefined;
         const url = file === undefined ? undefined : framework.moduleUrl(file);

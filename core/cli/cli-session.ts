@@ -3,8 +3,9 @@
  * length of one command, and the exit code it ends with. Heavy modules (DuckDB, the graph, the
  * executor) are imported when a command needs them, so `--help` starts without them.
  */
-import type { ResolvedConfig } from '../duckdag-config.ts';
-import type { ConfigImporter } from '../load-config.ts';
+import type { ResolvedConfig } from '../project/duckdag-config.ts';
+import type { ConfigImporter } from '../project/load-config.ts';
+import type { DuckdbAssetStore } from '../../storage/duckdb-asset-store.ts';
 import type { Warehouse } from '../../storage/warehouse.ts';
 import type { CliIo } from './cli-io.ts';
 import { ExitCode } from './exit-code.ts';
@@ -27,7 +28,7 @@ export class CliSession {
   }
 
   async config(options: GlobalOptions, concurrency?: number): Promise<ResolvedConfig> {
-    const { loadConfig } = await import('../load-config.ts');
+    const { loadConfig } = await import('../project/load-config.ts');
     return loadConfig(
       options.config,
       { warehouse: options.warehouse, lockTimeoutMs: options['lock-timeout'], concurrency },
@@ -56,6 +57,12 @@ export class CliSession {
     } finally {
       warehouse.close();
     }
+  }
+
+  /** Opens the warehouse for writing with an asset store on it, runs `work`, and closes the file. */
+  async withStore<T>(config: ResolvedConfig, command: string, work: (store: DuckdbAssetStore) => Promise<T>): Promise<T> {
+    const { DuckdbAssetStore } = await import('../../storage/duckdb-asset-store.ts');
+    return this.withWarehouse(config, 'read_write', command, async (warehouse) => work(await DuckdbAssetStore.open(warehouse, config.kinds)));
   }
 
   writeJson(value: unknown): void {

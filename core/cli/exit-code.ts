@@ -4,9 +4,13 @@ export const ExitCode = {
   ok: 0,
   /** An asset failed (or a query did). */
   assetFailed: 1,
-  /** Usage, definition or configuration error. */
+  /** Usage, definition or configuration error; a warehouse written by a newer duckdag. */
   usage: 2,
   /** The warehouse is held by another process. */
   warehouseBusy: 3,
+  /** A bug in duckdag itself (EX_SOFTWARE): reported with its stack. */
+  internalError: 70,
+  /** The run was cancelled with Ctrl-C (SIGINT) or SIGTERM (128 + SIGINT). */
+  cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

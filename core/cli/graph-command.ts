@@ -1,6 +1,6 @@
 /** `duckdag graph`: the asset graph as Graphviz DOT, a Mermaid flowchart or JSON. */
 import type { Argv } from 'yargs';
-import { formatGraph, GraphFormat } from '../graph-formats.ts';
+import { formatGraph, GraphFormat } from './graph-formats.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 
 export function graphCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
@@ -16,7 +16,7 @@ export function graphCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
       }),
     async (args) => {
       const config = await session.config(args);
-      session.io.stdout.write(formatGraph(config.graph, args.json ? 'json' : args.format));
+      session.io.stdout.write(formatGraph(config.graph, config.kinds, args.json ? 'json' : args.format));
     },
   );
 }

@@ -3,8 +3,8 @@
  * wrong to an exit code (see `ExitCode`).
  */
 import yargs, { type Argv } from 'yargs';
-import { describeError, DuckdagError } from '../errors.ts';
-import type { ConfigImporter } from '../load-config.ts';
+import { describeError, DuckdagError } from '../kernel/errors.ts';
+import type { ConfigImporter } from '../project/load-config.ts';
 import { type CliIo, processIo } from './cli-io.ts';
 import { CliSession, type GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
@@ -58,14 +58,16 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), i
   return session.exitCode;
 }
 
+/** What ended a command: one of duckdag's errors (its message, its exit code), or a bug (the stack, exit 70). */
 function reportError(io: CliIo, argv: readonly string[], error: unknown): ExitCode {
-  const exitCode = (error instanceof DuckdagError ? error.exitCode : ExitCode.assetFailed) as ExitCode;
-  const code = error instanceof DuckdagError ? error.code : 'DUCKDAG_INTERNAL_ERROR';
+  const known = error instanceof DuckdagError;
+  const code = known ? error.code : 'DUCKDAG_INTERNAL_ERROR';
+  const message = known ? describeError(error) : `internal error, a bug in duckdag (please report it with this output): ${describeError(error)}`;
   if (argv.includes('--json')) {
-    io.stdout.write(`${JSON.stringify({ error: { code, message: describeError(error) } }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
   } else {
-    io.stderr.write(`error: ${describeError(error)}\n`);
+    io.stderr.write(`error: ${message}\n`);
   }
-  if (!(error instanceof DuckdagError) && io.env.DUCKDAG_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
-  return exitCode;
+  if (!known) io.stderr.write(`${error instanceof Error ? (error.stack ?? '') : String(error)}\n`);
+  return (known ? error.exitCode : ExitCode.internalError) as ExitCode;
 }

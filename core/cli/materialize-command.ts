@@ -1,6 +1,12 @@
-/** `duckdag materialize`: materializes a selection of assets for one partition. */
+/**
+ * `duckdag materialize`: plans a selection for one partition and runs it, or with `--dry-run` only
+ * prints the plan. Ctrl-C (or SIGTERM) cancels the run: nothing new starts, running assets are
+ * interrupted and recorded `cancelled`, and the command exits 130; a second Ctrl-C exits at once
+ * (DuckDB rolls back what was not committed).
+ */
+import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { parsePartitionKey, todayPartitionKey } from '../daily-partitions.ts';
+import { parsePartitionKey, todayPartitionKey } from '../kernel/daily-partitions.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
 
@@ -14,34 +20,59 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         .option('exclude', { alias: 'x', type: 'string', describe: 'Assets to leave out, same syntax' })
         .option('partition', { alias: 'p', type: 'string', describe: 'Partition date YYYY-MM-DD (default: today, UTC)' })
         .option('force', { type: 'boolean', default: false, describe: 'Redo side effects already done for the partition (e.g. send the email again)' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (what would run, and what it reads) without running it' })
         .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once (default: number of cores)' }),
     async (args) => {
-      const partitionKey = args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition);
+      const request = {
+        select: args.select,
+        exclude: args.exclude,
+        partitionKey: args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition),
+      };
       const config = await session.config(args, args.concurrency);
-      const [{ materialize }, { createProgressView }] = await Promise.all([import('../executor.ts'), import('./progress-view.ts')]);
+      const [{ executePlan }, { buildPlan, planRun, warehouseReads }, { createProgressView, describePlan }] = await Promise.all([
+        import('../runtime/executor.ts'),
+        import('../runtime/run-plan.ts'),
+        import('./progress-view.ts'),
+      ]);
+      if (args['dry-run']) {
+        const reads = warehouseReads(config.graph, request);
+        const holdings =
+          reads.length > 0 && existsSync(config.warehousePath)
+            ? await session.withWarehouse(config, 'read_only', 'duckdag materialize --dry-run', async (warehouse) => {
+                const { DuckdbAssetStore } = await import('../../storage/duckdb-asset-store.ts');
+                return (await DuckdbAssetStore.open(warehouse, config.kinds)).holdings(reads);
+              })
+            : new Set<string>();
+        const plan = planRun(config.graph, request, holdings);
+        if (args.json) session.writeJson(plan);
+        else session.io.stdout.write(`${describePlan(plan)}\n`);
+        return;
+      }
       const view = args.json ? null : await createProgressView(session.io);
       const controller = new AbortController();
-      const interrupt = () => controller.abort();
-      process.once('SIGINT', interrupt);
-      process.once('SIGTERM', interrupt);
+      const cancel = () => {
+        if (controller.signal.aborted) process.exit(ExitCode.cancelled);
+        session.io.stderr.write('cancelling: no new asset starts, running ones are interrupted (Ctrl-C again to exit now)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', cancel);
+      process.on('SIGTERM', cancel);
       try {
-        const result = await session.withWarehouse(config, 'read_write', 'duckdag materialize', (warehouse) =>
-          materialize(config.graph, warehouse, {
-            select: args.select,
-            exclude: args.exclude,
-            partitionKey,
+        const result = await session.withStore(config, 'duckdag materialize', async (store) =>
+          executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
             force: args.force,
             concurrency: config.concurrency,
+            resources: config.resources,
             signal: controller.signal,
             onEvent: view?.onEvent,
           }),
         );
         if (args.json) session.writeJson(result);
-        session.exitCode = result.status === 'succeeded' ? ExitCode.ok : ExitCode.assetFailed;
+        session.exitCode = result.status === 'succeeded' ? ExitCode.ok : result.status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
       } finally {
         view?.stop();
-        process.off('SIGINT', interrupt);
-        process.off('SIGTERM', interrupt);
+        process.off('SIGINT', cancel);
+        process.off('SIGTERM', cancel);
       }
     },
   );

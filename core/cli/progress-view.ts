@@ -2,7 +2,8 @@
  * What `materialize` shows while it runs: on a terminal, a live line with the running assets,
  * done/total and elapsed time above the finished assets; when piped, one plain line per event.
  */
-import type { AssetResult, RunEvent, RunResult } from '../run-result.ts';
+import type { RunPlan } from '../runtime/run-plan.ts';
+import type { AssetResult, RunEvent, RunResult } from '../runtime/run-result.ts';
 import type { CliIo } from './cli-io.ts';
 
 export interface ProgressView {
@@ -16,6 +17,7 @@ const symbols: Record<AssetResult['status'], string> = {
   skipped: '○',
   failed: '✗',
   upstream_failed: '✗',
+  cancelled: '⊘',
 };
 
 /** One line describing a finished asset. */
@@ -33,7 +35,20 @@ export function describeResult(result: AssetResult): string {
       return `${head} not run: ${result.reason}`;
     case 'failed':
       return `${head} failed: ${result.error}`;
+    case 'cancelled':
+      return `${head} cancelled: ${result.reason ?? result.error}`;
   }
+}
+
+/** A plan as `--dry-run` prints it: a line per step, with what it reads and from where. */
+export function describePlan(plan: RunPlan): string {
+  const lines = [`plan: ${plan.steps.length} assets, partition ${plan.partitionKey}`];
+  plan.steps.forEach((step, index) => {
+    const partition = step.partitionKey === null ? '' : ` [${step.partitionKey}]`;
+    const reads = step.reads.map((read) => `${read.asset}${read.source === 'warehouse' ? ' (stored)' : ''}`);
+    lines.push(`${String(index + 1).padStart(3)}. ${step.asset} (${step.kind})${partition}${reads.length === 0 ? '' : ` ← ${reads.join(', ')}`}`);
+  });
+  return lines.join('\n');
 }
 
 /** The closing line of a run. */
@@ -41,7 +56,12 @@ export function describeRun(result: RunResult): string {
   const count = (status: AssetResult['status']) => result.assets.filter((asset) => asset.status === status).length;
   const parts = [`${count('materialized')} materialized`, `${count('skipped')} skipped`, `${count('failed')} failed`];
   if (count('upstream_failed') > 0) parts.push(`${count('upstream_failed')} not run`);
+  if (count('cancelled') > 0) parts.push(`${count('cancelled')} cancelled`);
   return `run ${result.runId} ${result.status} (partition ${result.partitionKey}): ${parts.join(', ')} in ${formatMs(result.durationMs)}`;
+}
+
+function runStartedLine(runId: string, plan: RunPlan): string {
+  return `run ${runId}: ${plan.steps.length} assets, partition ${plan.partitionKey}`;
 }
 
 export function formatMs(ms: number): string {
@@ -59,7 +79,7 @@ function plainView(io: CliIo): ProgressView {
   const write = (line: string) => io.stdout.write(`${line}\n`);
   return {
     onEvent: (event) => {
-      if (event.type === 'run_started') write(`run ${event.runId}: ${event.assets.length} assets, partition ${event.partitionKey}`);
+      if (event.type === 'run_started') write(runStartedLine(event.runId, event.plan));
       if (event.type === 'asset_retrying') write(`↻ ${event.asset} attempt ${event.attempt} failed, retrying: ${event.error}`);
       if (event.type === 'asset_log') write(`  ${event.asset}: ${event.message}`);
       if (event.type === 'asset_finished') write(describeResult(event.result));
@@ -90,8 +110,8 @@ function liveView(io: CliIo, live: ReturnType<typeof import('log-update').create
     onEvent: (event) => {
       switch (event.type) {
         case 'run_started':
-          total = event.assets.length;
-          print(`run ${event.runId}: ${total} assets, partition ${event.partitionKey}`);
+          total = event.plan.steps.length;
+          print(runStartedLine(event.runId, event.plan));
           break;
         case 'asset_started':
           running.add(event.asset);

@@ -1,6 +1,6 @@
 /** `duckdag query "SQL"`: runs SQL on a read-only warehouse and prints the result. */
 import type { Argv } from 'yargs';
-import { ConfigError, describeError, DuckdagError } from '../errors.ts';
+import { ConfigError, describeError, DuckdagError } from '../kernel/errors.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 
 export function queryCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {

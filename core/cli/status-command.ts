@@ -1,6 +1,6 @@
 /** `duckdag status`: the latest materialization of each asset and partition. */
 import type { Argv } from 'yargs';
-import { parsePartitionKey } from '../daily-partitions.ts';
+import { parsePartitionKey } from '../kernel/daily-partitions.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 
 export function statusCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {

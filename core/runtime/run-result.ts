@@ -1,7 +1,8 @@
 /**
  * What a run reports: one result per selected asset, never an exception for an asset's failure.
  */
-import type { MaterializationStatus, RunStatus } from '../storage/run-history.ts';
+import type { MaterializationStatus, RunStatus } from '../kernel/statuses.ts';
+import type { RunPlan } from './run-plan.ts';
 
 export interface AssetResult {
   readonly asset: string;
@@ -16,7 +17,7 @@ export interface AssetResult {
   readonly attempts: number;
   /** Why it failed: the error's message, naming the asset. */
   readonly error: string | null;
-  /** Why it was skipped or not run: "upstream high_volume_sales is empty". */
+  /** Why it was skipped, not run or cancelled: "upstream high_volume_sales is empty". */
   readonly reason: string | null;
   readonly metadata: Readonly<Record<string, unknown>>;
 }
@@ -35,7 +36,7 @@ export interface RunResult {
 
 /** What a run tells its observers (the CLI's progress view) as it goes. */
 export type RunEvent =
-  | { readonly type: 'run_started'; readonly runId: string; readonly partitionKey: string; readonly assets: readonly string[] }
+  | { readonly type: 'run_started'; readonly runId: string; readonly plan: RunPlan }
   | { readonly type: 'asset_started'; readonly asset: string }
   | { readonly type: 'asset_retrying'; readonly asset: string; readonly attempt: number; readonly error: string }
   | { readonly type: 'asset_log'; readonly asset: string; readonly message: string }

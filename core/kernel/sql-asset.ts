@@ -10,12 +10,13 @@ import type {
   UpstreamEmptyPolicy,
 } from './asset-definition.ts';
 import { resolveAssetSpec } from './resolve-asset-spec.ts';
+import type { ResourcesOf, ResourceTypes } from './resources.ts';
 import type { Sql } from './sql.ts';
 
-export interface SqlAssetSpec<D extends AssetDeps, P extends UpstreamEmptyPolicy> extends AssetSpec<D> {
+export interface SqlAssetSpec<D extends AssetDeps, P extends UpstreamEmptyPolicy, R extends ResourceTypes> extends AssetSpec<D, R> {
   readonly onUpstreamEmpty?: P;
   /** The SELECT whose rows are the asset; for a partitioned asset, the rows of the run's partition. */
-  readonly query: (inputs: AssetInputs<D, P>, context: AssetExecutionContext) => Sql;
+  readonly query: (inputs: AssetInputs<D, P>, context: AssetExecutionContext<ResourcesOf<R>>) => Sql;
 }
 
 /**
@@ -27,9 +28,9 @@ export interface SqlAssetSpec<D extends AssetDeps, P extends UpstreamEmptyPolicy
  *   query: ({ items }) => sql`SELECT * FROM ${items} WHERE price > 100`,
  * });
  */
-export function sqlAsset<const D extends AssetDeps = {}, const P extends UpstreamEmptyPolicy = 'skip'>(
-  spec: SqlAssetSpec<D, P>,
-): TableAssetDefinition {
+export function sqlAsset<const D extends AssetDeps = {}, const P extends UpstreamEmptyPolicy = 'skip', const R extends ResourceTypes = {}>(
+  spec: SqlAssetSpec<D, P, R>,
+): TableAssetDefinition<ResourcesOf<R>> {
   return {
     ...resolveAssetSpec(spec, 'table', 'sql'),
     materialize: async (inputs, context) => {

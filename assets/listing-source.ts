@@ -6,15 +6,25 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AssetExecutionContext } from '../core/asset-definition.ts';
+import type { AssetExecutionContext } from 'duckdag';
 import type { PipelineSettings } from './pipeline-settings.ts';
 
-/** The folder holding `categories.json` and `search/<CATEGORY>/<OFFSET>.json` for the partition. */
-export async function listingResponses(settings: PipelineSettings, context: AssetExecutionContext): Promise<string> {
-  if (settings.source === 'sample') {
-    context.addMetadata({ source: 'sample', responses_dir: settings.sampleDir });
-    return settings.sampleDir;
-  }
+export interface ListingSource {
+  /** The folder holding `categories.json` and `search/<CATEGORY>/<OFFSET>.json` for the context's partition. */
+  responsesFor(context: AssetExecutionContext<unknown>): Promise<string>;
+}
+
+/** The source the settings choose: the sample folder, or the API with its responses kept per day. */
+export function createListingSource(settings: PipelineSettings): ListingSource {
+  return { responsesFor: (context) => (settings.source === 'sample' ? sampleResponses(settings, context) : apiResponses(settings, context)) };
+}
+
+async function sampleResponses(settings: PipelineSettings, context: AssetExecutionContext<unknown>): Promise<string> {
+  context.addMetadata({ source: 'sample', responses_dir: settings.sampleDir });
+  return settings.sampleDir;
+}
+
+async function apiResponses(settings: PipelineSettings, context: AssetExecutionContext<unknown>): Promise<string> {
   const dir = join(settings.responsesDir, context.partitionKey ?? 'unpartitioned');
   if (existsSync(dir) && !context.force) {
     context.log(`reusing the responses fetched earlier in ${dir} (--force fetches again)`);

@@ -4,24 +4,24 @@
  */
 import { DirectedGraph } from 'graphology';
 import { hasCycle, topologicalGenerations } from 'graphology-dag';
-import type { AnyAssetDefinition } from './asset-definition.ts';
+import type { AnyAssetsDefinition } from './asset-definition.ts';
 import { DefinitionError } from './errors.ts';
 
 export class AssetGraph {
   readonly #graph: DirectedGraph;
-  readonly #assets: ReadonlyMap<string, AnyAssetDefinition>;
+  readonly #assets: ReadonlyMap<string, AnyAssetsDefinition>;
   /** Every asset name, upstream before downstream, ties broken by name. */
   readonly topologicalOrder: readonly string[];
 
-  private constructor(graph: DirectedGraph, assets: ReadonlyMap<string, AnyAssetDefinition>) {
+  private constructor(graph: DirectedGraph, assets: ReadonlyMap<string, AnyAssetsDefinition>) {
     this.#graph = graph;
     this.#assets = assets;
     this.topologicalOrder = topologicalGenerations(graph).flatMap((generation) => generation.sort());
   }
 
   /** Builds the graph, or throws a `DefinitionError` naming what is wrong. */
-  static build(definitions: readonly AnyAssetDefinition[]): AssetGraph {
-    const assets = new Map<string, AnyAssetDefinition>();
+  static build(definitions: readonly AnyAssetsDefinition[]): AssetGraph {
+    const assets = new Map<string, AnyAssetsDefinition>();
     for (const asset of definitions) {
       const existing = assets.get(asset.name);
       if (existing !== undefined && existing !== asset) {
@@ -60,9 +60,9 @@ export class AssetGraph {
     return this.#assets.has(name);
   }
 
-  get(name: string): AnyAssetDefinition {
+  get(name: string): AnyAssetsDefinition {
     const asset = this.#assets.get(name);
-    if (asset === undefined) throw new Error(`no asset named ${name}`);
+    if (asset === undefined) throw new DefinitionError('DUCKDAG_ASSET_UNKNOWN', `no asset named ${name} in the graph`);
     return asset;
   }
 

@@ -11,11 +11,12 @@ import type {
   ValueAssetDefinition,
 } from './asset-definition.ts';
 import { resolveAssetSpec } from './resolve-asset-spec.ts';
+import type { ResourcesOf, ResourceTypes } from './resources.ts';
 
-export interface ValueAssetSpec<T, D extends AssetDeps, P extends UpstreamEmptyPolicy> extends AssetSpec<D> {
+export interface ValueAssetSpec<T, D extends AssetDeps, P extends UpstreamEmptyPolicy, R extends ResourceTypes> extends AssetSpec<D, R> {
   readonly onUpstreamEmpty?: P;
   /** Returns the value; `null`, `''`, `[]` and `{}` count as empty. */
-  readonly compute: (inputs: AssetInputs<D, P>, context: ValueAssetContext<T>) => Promise<T | null> | T | null;
+  readonly compute: (inputs: AssetInputs<D, P>, context: ValueAssetContext<T, ResourcesOf<R>>) => Promise<T | null> | T | null;
 }
 
 /**
@@ -27,9 +28,9 @@ export interface ValueAssetSpec<T, D extends AssetDeps, P extends UpstreamEmptyP
  *   compute: async ({ sales }, ctx) => (await ctx.query(sql`SELECT count(*) AS n FROM ${sales}`))[0],
  * });
  */
-export function valueAsset<T, const D extends AssetDeps = {}, const P extends UpstreamEmptyPolicy = 'skip'>(
-  spec: ValueAssetSpec<T, D, P>,
-): ValueAssetDefinition<T> {
+export function valueAsset<T, const D extends AssetDeps = {}, const P extends UpstreamEmptyPolicy = 'skip', const R extends ResourceTypes = {}>(
+  spec: ValueAssetSpec<T, D, P, R>,
+): ValueAssetDefinition<T, ResourcesOf<R>> {
   return {
     ...resolveAssetSpec(spec, 'value', 'function'),
     materialize: async (inputs, context) => (await spec.compute(inputs as AssetInputs<D, P>, context)) ?? null,

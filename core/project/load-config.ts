@@ -1,16 +1,19 @@
 /**
- * Loads `pipeline.config.ts` (or the file `--config` names), builds and checks the asset graph, and
- * applies overrides: `--warehouse`, then `DUCKDAG_WAREHOUSE`, then the config's own value; likewise
+ * Loads `pipeline.config.ts` (or the file `--config` names), builds and checks the asset graph and
+ * its kinds, makes the resources, and applies overrides: `--warehouse`, then `DUCKDAG_WAREHOUSE`, then the config's own value; likewise
  * `DUCKDAG_MEMORY_LIMIT` and `DUCKDAG_THREADS` over the config's DuckDB settings.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AnyAssetDefinition } from './asset-definition.ts';
-import { AssetGraph } from './asset-graph.ts';
-import type { DuckdagConfig, DuckdbSettings, ResolvedConfig } from './duckdag-config.ts';
-import { ConfigError, describeError, DuckdagError } from './errors.ts';
+import type { AnyAssetsDefinition } from '../kernel/asset-definition.ts';
+import { AssetGraph } from '../kernel/asset-graph.ts';
+import { ConfigError, describeError, DuckdagError } from '../kernel/errors.ts';
+import type { ResourceValues } from '../kernel/resources.ts';
+import { AssetKinds } from '../../storage/asset-kinds.ts';
+import type { DuckdbSettings } from '../../storage/duckdb-settings.ts';
+import type { DuckdagConfig, ResolvedConfig } from './duckdag-config.ts';
 
 /** Imports the config module at an absolute path (the CLI compiles it first: see `core/bin/compiled-config.js`). */
 export type ConfigImporter = (configPath: string) => Promise<unknown>;
@@ -36,12 +39,16 @@ export async function loadConfig(
   }
   const config = await configModule(absolutePath, importConfig);
   const rootDir = dirname(absolutePath);
-  const assets = buildAssets(config, absolutePath);
+  const graph = AssetGraph.build(assetsOf(config, absolutePath));
+  const kinds = new AssetKinds(config.kinds ?? []);
+  kinds.check(graph);
   const warehouse = overrides.warehouse ?? nonEmpty(env.DUCKDAG_WAREHOUSE);
   return {
     configPath: absolutePath,
     rootDir,
-    graph: AssetGraph.build(assets),
+    graph,
+    kinds,
+    resources: makeResources(config, absolutePath),
     warehousePath: warehouse === undefined ? resolve(rootDir, config.warehouse ?? 'data/warehouse.duckdb') : resolve(warehouse),
     concurrency: positiveInteger('--concurrency', overrides.concurrency ?? config.concurrency ?? availableParallelism()),
     lockTimeoutMs: nonNegative('--lock-timeout', overrides.lockTimeoutMs ?? config.lockTimeoutMs ?? 10_000),
@@ -90,18 +97,25 @@ async function configModule(path: string, importConfig: ConfigImporter): Promise
   return config as DuckdagConfig;
 }
 
-function buildAssets(config: DuckdagConfig, path: string) {
-  let assets: unknown;
-  try {
-    assets = typeof config.assets === 'function' ? config.assets() : config.assets;
-  } catch (error) {
-    if (error instanceof DuckdagError) throw error;
-    throw new ConfigError('DUCKDAG_CONFIG_INVALID', `config ${path}: building the assets failed: ${describeError(error)}`, { cause: error });
-  }
-  if (!Array.isArray(assets)) {
+function assetsOf(config: DuckdagConfig, path: string): readonly AnyAssetsDefinition[] {
+  if (!Array.isArray(config.assets)) {
     throw new ConfigError('DUCKDAG_CONFIG_INVALID', `config ${path}: assets must be an array of asset definitions`);
   }
-  return assets as readonly AnyAssetDefinition[];
+  return config.assets;
+}
+
+function makeResources(config: DuckdagConfig, path: string): ResourceValues {
+  let resources: unknown;
+  try {
+    resources = typeof config.resources === 'function' ? config.resources() : (config.resources ?? {});
+  } catch (error) {
+    if (error instanceof DuckdagError) throw error;
+    throw new ConfigError('DUCKDAG_CONFIG_INVALID', `config ${path}: making the resources failed: ${describeError(error)}`, { cause: error });
+  }
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
+    throw new ConfigError('DUCKDAG_CONFIG_INVALID', `config ${path}: resources must be an object of resources by key`);
+  }
+  return resources as ResourceValues;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

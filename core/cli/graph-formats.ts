@@ -1,18 +1,19 @@
 /**
  * The asset graph written out for other tools: Graphviz DOT, a Mermaid flowchart, or JSON.
  */
-import type { AssetGraph } from './asset-graph.ts';
+import type { AssetGraph } from '../kernel/asset-graph.ts';
+import type { AssetKinds } from '../../storage/asset-kinds.ts';
 
 export const GraphFormat = { dot: 'dot', mermaid: 'mermaid', json: 'json' } as const;
 export type GraphFormat = (typeof GraphFormat)[keyof typeof GraphFormat];
 
-/** Writes the graph in `format`; node order is topological, ties by name. */
-export function formatGraph(graph: AssetGraph, format: GraphFormat): string {
+/** Writes the graph in `format`; node order is topological, ties by name. Kinds decide node shapes. */
+export function formatGraph(graph: AssetGraph, kinds: AssetKinds, format: GraphFormat): string {
   switch (format) {
     case 'dot':
-      return toDot(graph);
+      return toDot(graph, kinds);
     case 'mermaid':
-      return toMermaid(graph);
+      return toMermaid(graph, kinds);
     case 'json':
       return `${JSON.stringify(toJson(graph), null, 2)}\n`;
   }
@@ -22,12 +23,12 @@ function dotString(text: string): string {
   return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
 }
 
-function toDot(graph: AssetGraph): string {
+function toDot(graph: AssetGraph, kinds: AssetKinds): string {
   const lines = ['digraph assets {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
   for (const name of graph.topologicalOrder) {
     const asset = graph.get(name);
     const label = `${name}\n${asset.kind} · ${asset.group}`;
-    const shape = asset.kind === 'value' ? ', shape=note' : '';
+    const shape = kinds.of(asset).shape === 'document' ? ', shape=note' : '';
     lines.push(`  ${dotString(name)} [label=${dotString(label)}${shape}];`);
   }
   for (const [from, to] of graph.edges()) lines.push(`  ${dotString(from)} -> ${dotString(to)};`);
@@ -40,12 +41,12 @@ function mermaidId(name: string): string {
   return `asset_${name}`;
 }
 
-function toMermaid(graph: AssetGraph): string {
+function toMermaid(graph: AssetGraph, kinds: AssetKinds): string {
   const lines = ['flowchart LR'];
   for (const name of graph.topologicalOrder) {
     const asset = graph.get(name);
     const label = `${name}<br/>${asset.kind} · ${asset.group}`.replaceAll('"', '#quot;');
-    lines.push(asset.kind === 'value' ? `  ${mermaidId(name)}[/"${label}"/]` : `  ${mermaidId(name)}["${label}"]`);
+    lines.push(kinds.of(asset).shape === 'document' ? `  ${mermaidId(name)}[/"${label}"/]` : `  ${mermaidId(name)}["${label}"]`);
   }
   for (const [from, to] of graph.edges()) lines.push(`  ${mermaidId(from)} --> ${mermaidId(to)}`);
   return `${lines.join('\n')}\n`;
@@ -64,6 +65,7 @@ export function toJson(graph: AssetGraph) {
         description: asset.description,
         tags: asset.tags,
         deps: graph.parents(name),
+        resources: asset.resourceKeys,
         partitions: asset.partitions,
         onUpstreamEmpty: asset.onUpstreamEmpty,
         retry: asset.retry,

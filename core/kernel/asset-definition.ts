@@ -1,19 +1,17 @@
 /**
  * What an asset is: a named, described node of the graph with typed references to its upstream
- * assets, and the code that materializes it. `sqlAsset`, `tableAsset` and `valueAsset` build these.
+ * assets, the resources it needs, and the code that materializes it. The definition is plain data;
+ * its kind (`table`, `value`, or one a project registers) decides how it is materialized, stored
+ * and read downstream. `sqlAsset`, `tableAsset` and `valueAsset` build the built-in kinds.
  */
-import type { DuckDBAppender } from '@duckdb/node-api';
 import type { DailyPartitions } from './daily-partitions.ts';
+import type { ResourceTypes } from './resources.ts';
 import type { ResolvedRetryPolicy, RetryPolicy } from './retry-policy.ts';
 import type { Sql, SqlValue } from './sql.ts';
 
 /** What a downstream asset does when one of its upstream assets is empty. */
 export const UpstreamEmptyPolicy = { skip: 'skip', run: 'run' } as const;
 export type UpstreamEmptyPolicy = (typeof UpstreamEmptyPolicy)[keyof typeof UpstreamEmptyPolicy];
-
-/** A table asset stored as rows; a value asset as one JSON value. */
-export const AssetKind = { table: 'table', value: 'value' } as const;
-export type AssetKind = (typeof AssetKind)[keyof typeof AssetKind];
 
 /** A reference to an upstream table asset, usable anywhere in a `sql` template. */
 export interface TableRef extends Sql {
@@ -26,12 +24,14 @@ export interface TableRef extends Sql {
   readonly partition: Sql;
 }
 
-/** Fields every asset definition shares. */
-export interface AssetSpec<D extends AssetDeps> {
+/** Fields every asset definition shares, as written. */
+export interface AssetSpec<D extends AssetDeps, R extends ResourceTypes = {}> {
   /** snake_case, unique in the project; a table asset is the warehouse table of this name. */
   readonly name: string;
   /** Upstream assets, by reference. Their keys name the inputs handed to the asset's code. */
   readonly deps?: D;
+  /** Resources the asset's code uses, by key: `{ mail }` with `mail = resource<MailTransport>()`. */
+  readonly resources?: R;
   readonly description?: string;
   /** @default 'default' */
   readonly group?: string;
@@ -49,7 +49,7 @@ export type AssetMetadata = Readonly<Record<string, unknown>>;
 export type AssetLogger = (message: string) => void;
 
 /** What the code of any asset is handed. */
-export interface AssetExecutionContext {
+export interface AssetExecutionContext<R = {}> {
   readonly asset: string;
   readonly runId: string;
   /** The run's partition for a partitioned asset, `null` otherwise. */
@@ -58,8 +58,13 @@ export interface AssetExecutionContext {
   readonly force: boolean;
   /** 1 on the first try, then 2, 3… under a retry policy. */
   readonly attempt: number;
-  /** Aborted when the run is interrupted. */
+  /**
+   * Aborted when the run is cancelled: pass it to `fetch`, mail transports and anything else that
+   * waits, and start no side effect once it is aborted.
+   */
   readonly signal: AbortSignal;
+  /** The resources the asset declared, as the config provides them. */
+  readonly resources: R;
   readonly log: AssetLogger;
   /** Adds facts to this materialization's metadata in the history (merged, later keys win). */
   addMetadata(entries: AssetMetadata): void;
@@ -67,6 +72,17 @@ export interface AssetExecutionContext {
   execute(statement: Sql): Promise<void>;
   /** Reads rows, with values converted to JSON-friendly JS (BIGINT and DECIMAL as numbers). */
   query<Row = Record<string, unknown>>(statement: Sql): Promise<Row[]>;
+}
+
+/** A value the row appender takes; it is converted to the column's type. */
+export type AppendValue = string | number | bigint | boolean | null;
+
+/** Appends rows to the staging table, fast: DuckDB's appender underneath. */
+export interface RowAppender {
+  /** Appends one row, its values in the table's column order. */
+  appendRow(values: readonly AppendValue[]): void;
+  /** Writes the rows appended so far into the staging table. */
+  flush(): void;
 }
 
 /** The staging table a table asset writes; it replaces the asset's data only if the code succeeds. */
@@ -77,37 +93,43 @@ export interface TableOutput {
   createAs(query: Sql): Promise<void>;
   /** Creates the staging table empty with these columns, e.g. `{ id: 'VARCHAR', price: 'DOUBLE' }`. */
   create(columns: Readonly<Record<string, string>>): Promise<void>;
-  /** DuckDB's appender on the staging table (create it first); closed by duckdag if left open. */
-  appender(): Promise<DuckDBAppender>;
+  /** An appender on the staging table (create it first); flushed and closed by duckdag if left open. */
+  appender(): Promise<RowAppender>;
 }
 
-export interface TableAssetContext extends AssetExecutionContext {
+export interface TableAssetContext<R = {}> extends AssetExecutionContext<R> {
   readonly output: TableOutput;
 }
 
-export interface ValueAssetContext<T = unknown> extends AssetExecutionContext {
+export interface ValueAssetContext<T = unknown, R = {}> extends AssetExecutionContext<R> {
   /** The value stored for this partition by an earlier run, or `null`; e.g. a receipt of a side effect. */
   previousValue(): Promise<T | null>;
 }
 
 /** Upstream assets by input name. */
-export type AssetDeps = Readonly<Record<string, AnyAssetDefinition>>;
+export type AssetDeps = Readonly<Record<string, AnyAssetsDefinition>>;
 
-/** What one upstream asset is handed as: a table reference, or the stored value. */
+/** What one upstream asset is handed as: the input of its kind, or its empty input under `run`. */
 export type InputOf<A, P extends UpstreamEmptyPolicy> =
-  A extends ValueAssetDefinition<infer T> ? (P extends 'run' ? T | null : T) : TableRef;
+  A extends AssetsDefinition<infer I, infer E> ? (P extends 'run' ? I | E : I) : never;
 
 /** The inputs of an asset whose deps are `D`. */
 export type AssetInputs<D extends AssetDeps, P extends UpstreamEmptyPolicy = 'skip'> = {
   readonly [K in keyof D]: InputOf<D[K], P>;
 };
 
-/** The part of a definition the framework runs. Its inputs are resolved by name by the executor. */
-export interface BaseAssetDefinition {
+/**
+ * The framework's view of an asset of any kind. `Input` is what downstream code receives for it;
+ * `EmptyInput` what it receives under `onUpstreamEmpty: 'run'` when this asset is empty.
+ */
+export interface AssetsDefinition<Input = unknown, EmptyInput = Input, Resources = {}> {
   readonly name: string;
-  readonly kind: AssetKind;
+  /** The registered kind that materializes and stores it: `table`, `value`, … */
+  readonly kind: string;
   /** Upstream assets, keyed by input name. */
   readonly deps: AssetDeps;
+  /** Keys of the resources its code is handed. */
+  readonly resourceKeys: readonly string[];
   readonly description: string;
   readonly group: string;
   readonly tags: Readonly<Record<string, string>>;
@@ -116,27 +138,27 @@ export interface BaseAssetDefinition {
   readonly onUpstreamEmpty: UpstreamEmptyPolicy;
   /** `sql` for SQL assets, `function` for code. */
   readonly compute: 'sql' | 'function';
+  /** Phantom types: what downstream receives, and which resources the asset needs. */
+  readonly __input?: Input;
+  readonly __emptyInput?: EmptyInput;
+  readonly __resources?: Resources;
 }
 
-export interface TableAssetDefinition extends BaseAssetDefinition {
+/** Any asset definition, of any kind. */
+export type AnyAssetsDefinition = AssetsDefinition<any, any, any>;
+
+/** Code that materializes an asset of some kind, taking its inputs by name and a context. */
+export type AssetCode<C, Result> = (inputs: Readonly<Record<string, unknown>>, context: C) => Promise<Result>;
+
+export interface TableAssetDefinition<Resources = {}> extends AssetsDefinition<TableRef, TableRef, Resources> {
   readonly kind: 'table';
-  readonly materialize: (
-    inputs: Readonly<Record<string, unknown>>,
-    context: TableAssetContext,
-  ) => Promise<void>;
+  readonly materialize: AssetCode<TableAssetContext<any>, void>;
 }
 
-export interface ValueAssetDefinition<T = unknown> extends BaseAssetDefinition {
+export interface ValueAssetDefinition<T = unknown, Resources = {}> extends AssetsDefinition<T, T | null, Resources> {
   readonly kind: 'value';
-  readonly materialize: (
-    inputs: Readonly<Record<string, unknown>>,
-    context: ValueAssetContext<T>,
-  ) => Promise<T | null>;
-  /** Phantom: the stored value's type, for typed inputs downstream. */
-  readonly __value?: T;
+  readonly materialize: AssetCode<ValueAssetContext<T, any>, T | null>;
 }
-
-export type AnyAssetDefinition = TableAssetDefinition | ValueAssetDefinition<any>;
 
 /** Values a `sql` template can take, re-exported for asset authors. */
 export type { SqlValue };

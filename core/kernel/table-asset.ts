@@ -1,6 +1,6 @@
 /**
  * A table asset written in TypeScript: code that fills the staging table through DuckDB (a query,
- * its file readers, or its appender), for data that does not start in the warehouse.
+ * its file readers, or the row appender), for data that does not start in the warehouse.
  */
 import type {
   AssetDeps,
@@ -11,11 +11,12 @@ import type {
   UpstreamEmptyPolicy,
 } from './asset-definition.ts';
 import { resolveAssetSpec } from './resolve-asset-spec.ts';
+import type { ResourcesOf, ResourceTypes } from './resources.ts';
 
-export interface TableAssetSpec<D extends AssetDeps, P extends UpstreamEmptyPolicy> extends AssetSpec<D> {
+export interface TableAssetSpec<D extends AssetDeps, P extends UpstreamEmptyPolicy, R extends ResourceTypes> extends AssetSpec<D, R> {
   readonly onUpstreamEmpty?: P;
   /** Fills `context.output`; the asset's data is replaced by it only if this resolves. */
-  readonly materialize: (inputs: AssetInputs<D, P>, context: TableAssetContext) => Promise<void>;
+  readonly materialize: (inputs: AssetInputs<D, P>, context: TableAssetContext<ResourcesOf<R>>) => Promise<void>;
 }
 
 /**
@@ -26,9 +27,9 @@ export interface TableAssetSpec<D extends AssetDeps, P extends UpstreamEmptyPoli
  *   materialize: async (_, ctx) => ctx.output.createAs(sql`SELECT * FROM read_json(${path})`),
  * });
  */
-export function tableAsset<const D extends AssetDeps = {}, const P extends UpstreamEmptyPolicy = 'skip'>(
-  spec: TableAssetSpec<D, P>,
-): TableAssetDefinition {
+export function tableAsset<const D extends AssetDeps = {}, const P extends UpstreamEmptyPolicy = 'skip', const R extends ResourceTypes = {}>(
+  spec: TableAssetSpec<D, P, R>,
+): TableAssetDefinition<ResourcesOf<R>> {
   return {
     ...resolveAssetSpec(spec, 'table', 'function'),
     materialize: (inputs, context) => spec.materialize(inputs as AssetInputs<D, P>, context),

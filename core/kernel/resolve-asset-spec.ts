@@ -1,18 +1,24 @@
 /**
  * Checks the fields every asset shares and applies their defaults, once, when the asset is defined.
  */
-import type { AssetDeps, AssetKind, AssetSpec, BaseAssetDefinition } from './asset-definition.ts';
+import type { AssetDeps, AssetSpec, AssetsDefinition } from './asset-definition.ts';
 import { DefinitionError } from './errors.ts';
+import type { ResourceTypes } from './resources.ts';
 import { resolveRetryPolicy } from './retry-policy.ts';
 
 const assetNamePattern = /^[a-z][a-z0-9_]{0,62}$/;
 
+/** The shared fields of a definition of kind `K`, validated. */
+export type ResolvedAssetSpec<K extends string> = Omit<AssetsDefinition, 'kind' | '__input' | '__emptyInput' | '__resources'> & {
+  readonly kind: K;
+};
+
 /** Validates a spec and returns the framework's view of it. */
-export function resolveAssetSpec<K extends AssetKind>(
-  spec: AssetSpec<AssetDeps>,
+export function resolveAssetSpec<K extends string>(
+  spec: AssetSpec<AssetDeps, ResourceTypes>,
   kind: K,
-  compute: BaseAssetDefinition['compute'],
-): BaseAssetDefinition & { readonly kind: K } {
+  compute: AssetsDefinition['compute'],
+): ResolvedAssetSpec<K> {
   if (typeof spec.name !== 'string' || !assetNamePattern.test(spec.name)) {
     throw new DefinitionError(
       'DUCKDAG_ASSET_NAME_INVALID',
@@ -39,6 +45,7 @@ export function resolveAssetSpec<K extends AssetKind>(
     kind,
     compute,
     deps: spec.deps ?? {},
+    resourceKeys: Object.keys(spec.resources ?? {}).sort(),
     description: spec.description ?? '',
     group: spec.group ?? 'default',
     tags: spec.tags ?? {},

@@ -1,8 +1,7 @@
 /**
  * How often an asset is tried before it counts as failed, and how long to wait between tries.
  */
-import pRetry, { AbortError } from 'p-retry';
-import { DefinitionError, isFinalFailure } from './errors.ts';
+import { DefinitionError } from './errors.ts';
 
 /** Retry policy as written in an asset definition. */
 export interface RetryPolicy {
@@ -36,30 +35,4 @@ export function resolveRetryPolicy(asset: string, policy: RetryPolicy | undefine
   check('backoff', Number.isFinite(resolved.backoff) && resolved.backoff >= 1, 'a number ≥ 1');
   check('maxDelayMs', Number.isFinite(resolved.maxDelayMs) && resolved.maxDelayMs >= resolved.delayMs, '≥ delayMs');
   return resolved;
-}
-
-/**
- * Runs `attempt` until it succeeds, the policy's tries are used up, or it fails with an
- * `AssetFailure` that is not retryable; rejects with the last error. `onRetry` hears about each
- * failed try that will be tried again.
- */
-export async function withRetries<T>(
-  policy: ResolvedRetryPolicy,
-  attempt: (attemptNumber: number) => Promise<T>,
-  onRetry?: (error: unknown, attemptNumber: number) => void,
-): Promise<T> {
-  const finalOrRetryable = (attemptNumber: number) =>
-    attempt(attemptNumber).catch((error: unknown) => {
-      throw isFinalFailure(error) ? new AbortError(error as Error) : error;
-    });
-  return pRetry(finalOrRetryable, {
-    retries: policy.attempts - 1,
-    minTimeout: policy.delayMs,
-    maxTimeout: policy.maxDelayMs,
-    factor: policy.backoff,
-    randomize: false,
-    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-      if (retriesLeft > 0) onRetry?.(error, attemptNumber);
-    },
-  });
 }

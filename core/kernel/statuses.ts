@@ -1,0 +1,28 @@
+/**
+ * The outcomes a run and each of its assets can end in, as recorded in the history.
+ */
+
+/** The status of one asset in one run. */
+export const MaterializationStatus = {
+  materialized: 'materialized',
+  /** Not run: an upstream asset is empty (or was skipped). */
+  skipped: 'skipped',
+  failed: 'failed',
+  /** Not run: an upstream asset failed. */
+  upstreamFailed: 'upstream_failed',
+  /** Interrupted, or not started, because the run was cancelled. */
+  cancelled: 'cancelled',
+} as const;
+export type MaterializationStatus = (typeof MaterializationStatus)[keyof typeof MaterializationStatus];
+
+/** The status of a run. */
+export const RunStatus = {
+  running: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  /** Cancelled by its user (Ctrl-C, SIGTERM). */
+  cancelled: 'cancelled',
+  /** Its process died before it ended; found so by the next run. */
+  interrupted: 'interrupted',
+} as const;
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];

@@ -1,0 +1,95 @@
+/**
+ * The runtime's one door to storage: how an asset's attempt is materialized and recorded, how a
+ * stored asset is read back as a downstream input, what the warehouse already holds, and the run
+ * history. The runtime knows nothing else of storage; `storage/` implements this on DuckDB.
+ */
+import type { AnyAssetsDefinition, AssetLogger, AssetMetadata } from '../kernel/asset-definition.ts';
+import type { ResourceValues } from '../kernel/resources.ts';
+import type { MaterializationStatus, RunStatus } from '../kernel/statuses.ts';
+
+/** One asset at one partition (`null`: unpartitioned). */
+export interface AssetPartition {
+  readonly asset: string;
+  readonly partitionKey: string | null;
+}
+
+/** What one attempt at an asset is given. */
+export interface AttemptSpec {
+  readonly runId: string;
+  readonly partitionKey: string | null;
+  readonly force: boolean;
+  /** 1, 2, 3… */
+  readonly attempt: number;
+  readonly startedAt: Date;
+  /** Aborted when the run is cancelled; storage stops its statements then. */
+  readonly signal: AbortSignal;
+  readonly log: AssetLogger;
+  /** Upstream inputs by input name, as the asset's kind hands them to its code. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** The resources the asset declared. */
+  readonly resources: ResourceValues;
+}
+
+/** A stored asset as its downstream sees it. */
+export interface LoadedAsset {
+  /** What downstream code receives: a table reference, a value… */
+  readonly input: unknown;
+  /** Whether it is empty, which skips downstream assets that do not run on empty upstream. */
+  readonly empty: boolean;
+}
+
+/** What a successful attempt produced. */
+export interface AttemptOutcome extends LoadedAsset {
+  /** Rows written (the partition's rows for a partitioned asset); null for kinds without rows. */
+  readonly rowCount: number | null;
+  readonly metadata: AssetMetadata;
+}
+
+export interface RunRecord {
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly selection: string;
+  readonly exclude: string | null;
+  readonly partitionKey: string;
+  readonly force: boolean;
+}
+
+/** The history row of an asset that did not materialize (skipped, failed, cancelled…). */
+export interface OutcomeRecord {
+  readonly runId: string;
+  readonly asset: string;
+  readonly partitionKey: string | null;
+  readonly status: MaterializationStatus;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly reason: string | null;
+}
+
+/** Where runs and the outcomes of assets that did not materialize are recorded. */
+export interface RunHistory {
+  /** Marks runs left `running` by a process that died as `interrupted`. */
+  markInterruptedRuns(): Promise<void>;
+  recordRunStart(run: RunRecord): Promise<void>;
+  recordRunEnd(runId: string, status: RunStatus): Promise<void>;
+  recordOutcome(record: OutcomeRecord): Promise<void>;
+}
+
+export interface AssetStore {
+  readonly history: RunHistory;
+  /** Which of `wanted` have a materialization in the warehouse. */
+  holdings(wanted: readonly AssetPartition[]): Promise<ReadonlySet<string>>;
+  /** A stored asset, read back for a downstream asset. */
+  load(asset: AnyAssetsDefinition, partitionKey: string | null): Promise<LoadedAsset>;
+  /**
+   * One attempt: runs the asset's code and stores its result together with its history record,
+   * all or nothing; rejects, leaving the previous data and history as they were, when it fails.
+   */
+  materialize(asset: AnyAssetsDefinition, attempt: AttemptSpec): Promise<AttemptOutcome>;
+}
+
+/** The key of an asset partition in a holdings set. */
+export function holdingKey(held: AssetPartition): string {
+  return `${held.asset}@${held.partitionKey ?? ''}`;
+}

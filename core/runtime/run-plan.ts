@@ -1,0 +1,98 @@
+/**
+ * A run's plan, a value before it is an action: the selected assets in the order they run, what
+ * each reads (from an earlier step of the run, or from the warehouse), and what is known up front.
+ * An upstream that is neither selected nor in the warehouse is an error before anything runs.
+ * `duckdag materialize --dry-run` prints it; the executor runs it.
+ */
+import type { AssetGraph } from '../kernel/asset-graph.ts';
+import { selectAssets } from '../kernel/asset-selection.ts';
+import { PlanError } from '../kernel/errors.ts';
+import { holdingKey, type AssetPartition, type AssetStore } from './asset-store.ts';
+
+/** What to run. */
+export interface PlanRequest {
+  readonly select: string;
+  readonly exclude?: string;
+  /** The run's partition, `YYYY-MM-DD`; unpartitioned assets ignore it. */
+  readonly partitionKey: string;
+}
+
+/** One upstream a step reads. */
+export interface PlannedRead extends AssetPartition {
+  /** The input name the asset's code receives it under. */
+  readonly input: string;
+  /** `run`: materialized by an earlier step of this run; `warehouse`: as stored by an earlier run. */
+  readonly source: 'run' | 'warehouse';
+}
+
+export interface PlanStep extends AssetPartition {
+  readonly kind: string;
+  readonly compute: 'sql' | 'function';
+  readonly reads: readonly PlannedRead[];
+  /** Keys of the resources its code is handed. */
+  readonly resourceKeys: readonly string[];
+}
+
+export interface RunPlan {
+  readonly selection: string;
+  readonly exclude: string | null;
+  readonly partitionKey: string;
+  /** Upstream before downstream, ties by name. */
+  readonly steps: readonly PlanStep[];
+}
+
+/** The asset partitions that the selected assets read from the warehouse rather than from the run. */
+export function warehouseReads(graph: AssetGraph, request: PlanRequest): AssetPartition[] {
+  const selected = new Set(selectAssets(graph, request.select, request.exclude));
+  const wanted = new Map<string, AssetPartition>();
+  for (const name of selected) {
+    for (const dep of Object.values(graph.get(name).deps)) {
+      if (selected.has(dep.name)) continue;
+      const read = { asset: dep.name, partitionKey: partitionOf(graph, dep.name, request.partitionKey) };
+      wanted.set(holdingKey(read), read);
+    }
+  }
+  return [...wanted.values()];
+}
+
+/**
+ * Plans a run from the graph, the request and the warehouse's `holdings` (keys of `holdingKey`)
+ * among `warehouseReads`. Throws `PlanError` naming every upstream that cannot be read.
+ */
+export function planRun(graph: AssetGraph, request: PlanRequest, holdings: ReadonlySet<string>): RunPlan {
+  const names = selectAssets(graph, request.select, request.exclude);
+  const selected = new Set(names);
+  const missing: string[] = [];
+  const steps = names.map((name): PlanStep => {
+    const asset = graph.get(name);
+    const reads = Object.entries(asset.deps).map(([input, dep]): PlannedRead => {
+      const read = { asset: dep.name, partitionKey: partitionOf(graph, dep.name, request.partitionKey), input };
+      if (selected.has(dep.name)) return { ...read, source: 'run' };
+      if (!holdings.has(holdingKey(read))) {
+        missing.push(
+          `asset ${name}: upstream ${dep.name} is not selected and has no materialization${read.partitionKey === null ? '' : ` for partition ${read.partitionKey}`} in the warehouse; select it too (--select +${name})`,
+        );
+      }
+      return { ...read, source: 'warehouse' };
+    });
+    return {
+      asset: name,
+      kind: asset.kind,
+      compute: asset.compute,
+      partitionKey: partitionOf(graph, name, request.partitionKey),
+      reads,
+      resourceKeys: asset.resourceKeys,
+    };
+  });
+  if (missing.length > 0) throw new PlanError('DUCKDAG_UPSTREAM_MISSING', missing.join('\n'));
+  return { selection: request.select, exclude: request.exclude ?? null, partitionKey: request.partitionKey, steps };
+}
+
+/** Asks the store what the selection needs from the warehouse, then plans. */
+export async function buildPlan(graph: AssetGraph, request: PlanRequest, store: Pick<AssetStore, 'holdings'>): Promise<RunPlan> {
+  return planRun(graph, request, await store.holdings(warehouseReads(graph, request)));
+}
+
+function partitionOf(graph: AssetGraph, name: string, partitionKey: string): string | null {
+  return graph.get(name).partitions === null ? null : partitionKey;
+}

@@ -1,0 +1,72 @@
+/**
+ * The runtime's `AssetStore` on the warehouse: attempts run on pooled connections of the command's
+ * one DuckDB instance (interrupted when the run is cancelled), each asset's kind decides how it is
+ * staged and read, and the history is kept on a connection of its own.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
+import { joinSql, sql } from '../core/kernel/sql.ts';
+import { MaterializationStatus } from '../core/kernel/statuses.ts';
+import { holdingKey, type AssetPartition, type AssetStore, type AttemptOutcome, type AttemptSpec, type LoadedAsset } from '../core/runtime/asset-store.ts';
+import type { AssetKinds } from './asset-kinds.ts';
+import { materializeAttempt } from './materialize-attempt.ts';
+import { DuckdbRunHistory } from './run-history.ts';
+import { connectionReader } from './statement-reader.ts';
+import type { Warehouse } from './warehouse.ts';
+
+export class DuckdbAssetStore implements AssetStore {
+  readonly history: DuckdbRunHistory;
+  readonly #warehouse: Warehouse;
+  readonly #kinds: AssetKinds;
+  readonly #control: DuckDBConnection;
+  readonly #idle: DuckDBConnection[] = [];
+
+  private constructor(warehouse: Warehouse, kinds: AssetKinds, control: DuckDBConnection) {
+    this.#warehouse = warehouse;
+    this.#kinds = kinds;
+    this.#control = control;
+    this.history = new DuckdbRunHistory(control);
+  }
+
+  /** A store on an open warehouse; its connections close with the warehouse. */
+  static async open(warehouse: Warehouse, kinds: AssetKinds): Promise<DuckdbAssetStore> {
+    return new DuckdbAssetStore(warehouse, kinds, await warehouse.connect());
+  }
+
+  async holdings(wanted: readonly AssetPartition[]): Promise<ReadonlySet<string>> {
+    if (wanted.length === 0) return new Set();
+    const pairs = joinSql(wanted.map((held) => sql`(${held.asset}, ${held.partitionKey})`));
+    const reader = await this.#control.runAndReadAll(
+      sql`SELECT DISTINCT m.asset, m.partition_key
+          FROM duckdag.materializations m JOIN (VALUES ${pairs}) AS wanted(asset, partition_key)
+            ON m.asset = wanted.asset AND m.partition_key IS NOT DISTINCT FROM wanted.partition_key
+          WHERE m.status = ${MaterializationStatus.materialized}`.text,
+    );
+    return new Set(reader.getRows().map(([asset, partitionKey]) => holdingKey({ asset: String(asset), partitionKey: partitionKey === null ? null : String(partitionKey) })));
+  }
+
+  load(asset: AnyAssetsDefinition, partitionKey: string | null): Promise<LoadedAsset> {
+    return this.#withConnection((connection) => this.#kinds.of(asset).load(asset, partitionKey, connectionReader(connection)));
+  }
+
+  materialize(asset: AnyAssetsDefinition, spec: AttemptSpec): Promise<AttemptOutcome> {
+    return this.#withConnection(async (connection) => {
+      const interrupt = () => connection.interrupt();
+      spec.signal.addEventListener('abort', interrupt);
+      try {
+        return await materializeAttempt(this.#kinds.of(asset), asset, spec, connection);
+      } finally {
+        spec.signal.removeEventListener('abort', interrupt);
+      }
+    });
+  }
+
+  async #withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = this.#idle.pop() ?? (await this.#warehouse.connect());
+    try {
+      return await work(connection);
+    } finally {
+      this.#idle.push(connection);
+    }
+  }
+}

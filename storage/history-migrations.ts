@@ -1,0 +1,60 @@
+/**
+ * The `duckdag` schema inside the warehouse, as ordered migrations: run history, materialization
+ * history and the stored values of value assets, in plain tables that analysts query with any
+ * DuckDB client. A migration is never edited once released; a change is a new one at the end.
+ */
+
+export interface HistoryMigration {
+  /** 1, 2, 3…: the schema version it brings the warehouse to. */
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export const historyMigrations: readonly HistoryMigration[] = [
+  {
+    version: 1,
+    // As duckdag 0.1.0 created them, before migrations were recorded: a warehouse of that release
+    // already has these tables and is adopted as it is.
+    name: 'runs, materializations and asset values',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS duckdag.runs (
+        run_id VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ,
+        status VARCHAR NOT NULL,
+        selection VARCHAR NOT NULL,
+        exclude VARCHAR,
+        partition_key VARCHAR,
+        force BOOLEAN NOT NULL,
+        pid INTEGER NOT NULL
+      )`,
+      `CREATE TABLE IF NOT EXISTS duckdag.materializations (
+        run_id VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        partition_key VARCHAR,
+        status VARCHAR NOT NULL,
+        row_count BIGINT,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ NOT NULL,
+        duration_ms BIGINT NOT NULL,
+        attempts INTEGER NOT NULL,
+        error VARCHAR,
+        reason VARCHAR,
+        metadata JSON
+      )`,
+      `CREATE TABLE IF NOT EXISTS duckdag.asset_values (
+        asset VARCHAR NOT NULL,
+        partition_key VARCHAR,
+        value JSON,
+        run_id VARCHAR NOT NULL,
+        materialized_at TIMESTAMPTZ NOT NULL
+      )`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'runs record the duckdag release that ran them',
+    statements: [`ALTER TABLE duckdag.runs ADD COLUMN duckdag_version VARCHAR`],
+  },
+];

@@ -1,0 +1,65 @@
+/**
+ * The `table` kind: the asset's code fills a staging table, which replaces the asset's table (or
+ * its partition's rows) in the asset's transaction. Downstream assets get a `TableRef`; a table is
+ * empty when it (or its partition) has no rows.
+ */
+import type { TableAssetContext, TableAssetDefinition, TableRef } from '../core/kernel/asset-definition.ts';
+import { WarehouseError } from '../core/kernel/errors.ts';
+import { identifier, Sql } from '../core/kernel/sql.ts';
+import { defineAssetKind } from './asset-kind.ts';
+import { runUserCode } from './run-user-code.ts';
+import { createTableOutput } from './table-output.ts';
+import { countRows, partitionRows, stagingTableName, swapPartition, swapTable } from './table-swap.ts';
+
+export const tableKind = defineAssetKind<TableAssetDefinition<any>>({
+  name: 'table',
+  shape: 'table',
+  async stage(asset, { spec, transaction, context, metadata }) {
+    const staging = stagingTableName(asset.name, spec.runId);
+    const handle = createTableOutput(transaction, staging, context.addMetadata);
+    const tableContext: TableAssetContext<any> = {
+      ...context,
+      execute: (statement) => {
+        handle.touched();
+        return context.execute(statement);
+      },
+      query: (statement) => {
+        handle.touched();
+        return context.query(statement);
+      },
+      output: handle.output,
+    };
+    try {
+      await runUserCode(asset.name, () => asset.materialize(spec.inputs, tableContext));
+    } finally {
+      handle.close();
+    }
+    const staged = await handle.staged();
+    if (staged === null) {
+      throw new WarehouseError(
+        'DUCKDAG_ASSET_NO_OUTPUT',
+        `asset ${asset.name} finished without creating its table; call context.output.createAs() or context.output.create()`,
+      );
+    }
+    const statements =
+      asset.partitions !== null && spec.partitionKey !== null
+        ? await swapPartition(transaction, asset.name, staging, staged, asset.partitions.column, spec.partitionKey)
+        : swapTable(asset.name, staging);
+    const empty = staged.rowCount === 0;
+    return {
+      outcome: { rowCount: staged.rowCount, empty, input: tableRef(asset, spec.partitionKey), metadata: { ...metadata(), columns: staged.columns } },
+      statements,
+    };
+  },
+  async load(asset, partitionKey, reader) {
+    const input = tableRef(asset, partitionKey);
+    return { input, empty: (await countRows(reader, input.partition)) === 0 };
+  },
+});
+
+/** The reference downstream assets get: the table, and its partition's rows. */
+function tableRef(asset: TableAssetDefinition<any>, partitionKey: string | null): TableRef {
+  const table = identifier(asset.name);
+  const partition = asset.partitions === null || partitionKey === null ? table : partitionRows(asset.name, asset.partitions.column, partitionKey);
+  return Object.assign(new Sql(table.text), { name: asset.name, partition });
+}

@@ -1,0 +1,68 @@
+/**
+ * The staging table a table asset's code writes (`context.output`), and what it staged: created
+ * from a query, created empty and filled by statements, or filled through DuckDB's appender.
+ */
+import type { DuckDBAppender } from '@duckdb/node-api';
+import type { AppendValue, AssetMetadata, RowAppender, TableOutput } from '../core/kernel/asset-definition.ts';
+import { identifier } from '../core/kernel/sql.ts';
+import type { AssetTransaction } from './asset-transaction.ts';
+import { describeTable, describeTableQuery, readDescription, type StagedTable } from './table-swap.ts';
+
+export interface TableOutputHandle {
+  readonly output: TableOutput;
+  /** Forgets what `createAs` learnt of the table: the code touched the warehouse since. */
+  touched(): void;
+  /** Row count and columns of the staging table; `null` if the code did not create it. */
+  staged(): Promise<StagedTable | null>;
+  /** Flushes and closes the appender the code left open. */
+  close(): void;
+}
+
+export function createTableOutput(transaction: AssetTransaction, stagingTable: string, addMetadata: (entries: AssetMetadata) => void): TableOutputHandle {
+  const table = identifier(stagingTable);
+  let appender: DuckDBAppender | null = null;
+  // What createAs learnt about the staged table, valid until the code touches the warehouse again.
+  let described: StagedTable | null = null;
+  const touched = () => {
+    described = null;
+  };
+  const output: TableOutput = {
+    table,
+    createAs: async (query) => {
+      addMetadata({ query: query.text });
+      const reader = await transaction.read(`CREATE TABLE ${table.text} AS ${query.text};\n${describeTableQuery(stagingTable).text}`);
+      described = readDescription(reader);
+    },
+    create: async (columns) => {
+      touched();
+      const definitions = Object.entries(columns).map(([name, type]) => `${identifier(name).text} ${type}`);
+      await transaction.run(`CREATE TABLE ${table.text} (${definitions.join(', ')})`);
+    },
+    appender: async () => {
+      touched();
+      appender ??= await transaction.appender(stagingTable);
+      return rowAppender(appender);
+    },
+  };
+  return {
+    output,
+    touched,
+    staged: async () => described ?? describeTable(transaction, stagingTable),
+    close: () => {
+      appender?.closeSync();
+      appender = null;
+    },
+  };
+}
+
+/** Rows appended value by value, each converted to its column's type. */
+function rowAppender(appender: DuckDBAppender): RowAppender {
+  const types = Array.from({ length: appender.columnCount }, (_, index) => appender.columnType(index));
+  return {
+    appendRow: (values: readonly AppendValue[]) => {
+      values.forEach((value, index) => appender.appendValue(value, types[index]));
+      appender.endRow();
+    },
+    flush: () => appender.flushSync(),
+  };
+}
