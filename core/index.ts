@@ -41,6 +41,7 @@ export { resource, type ResourcesOf, type ResourceType } from './kernel/resource
 export type { RetryPolicy } from './kernel/retry-policy.ts';
 export { identifier, joinSql, literal, Sql, sql, type SqlValue } from './kernel/sql.ts';
 export { sqlAsset, type SqlAssetSpec } from './kernel/sql-asset.ts';
+export { resolveAssetSpec, type ResolvedAssetSpec } from './kernel/resolve-asset-spec.ts';
 export { MaterializationStatus, RunStatus } from './kernel/statuses.ts';
 export { tableAsset, type TableAssetSpec } from './kernel/table-asset.ts';
 export { isEmptyValue, valueAsset, type ValueAssetSpec } from './kernel/value-asset.ts';
@@ -49,6 +50,7 @@ export { executePlan, materialize, type ExecuteOptions, type MaterializeOptions 
 export { buildPlan, planRun, type PlanRequest, type PlanStep, type RunPlan } from './runtime/run-plan.ts';
 export type { AssetResult, RunEvent, RunResult } from './runtime/run-result.ts';
 export { defineAssetKind, type AssetKind, type KindAttempt, type StagedResult } from '../storage/asset-kind.ts';
+export type { StatementReader } from '../storage/statement-reader.ts';
 export { AssetKinds } from '../storage/asset-kinds.ts';
 export { DuckdbAssetStore } from '../storage/duckdb-asset-store.ts';
 export type { DuckdbSettings } from '../storage/duckdb-settings.ts';

@@ -18,11 +18,12 @@ export interface TestSmtpServer {
   readonly logins: { username: string | null | undefined; password: string | null | undefined }[];
 }
 
-/** Accepts the login `credentials` when given (others are refused), and any message. */
+/** Accepts the login `credentials` when given (others are refused), and any message; on `port`, or a free one. */
 export async function startSmtpServer(
   t: TestContext,
   credentials: { username: string; password: string } | null,
   options: SMTPServerOptions = {},
+  port = 0,
 ): Promise<TestSmtpServer> {
   const received: ReceivedMessage[] = [];
   const logins: TestSmtpServer['logins'] = [];
@@ -47,7 +48,7 @@ export async function startSmtpServer(
     },
     ...options,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => server.close(resolve)));
   return { port: (server.server.address() as AddressInfo).port, received, logins };
 }
