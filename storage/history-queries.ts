@@ -38,7 +38,8 @@ export async function recentRuns(connection: DuckDBConnection, limit: number): P
             count(*) FILTER (WHERE m.status = 'materialized') AS materialized,
             count(*) FILTER (WHERE m.status = 'skipped') AS skipped,
             count(*) FILTER (WHERE m.status = 'failed') AS failed,
-            count(*) FILTER (WHERE m.status = 'upstream_failed') AS upstream_failed
+            count(*) FILTER (WHERE m.status = 'upstream_failed') AS upstream_failed,
+            count(*) FILTER (WHERE m.status = 'cancelled') AS cancelled
      FROM duckdag.runs r LEFT JOIN duckdag.materializations m USING (run_id)
      GROUP BY r.run_id, r.status, r.partition_key, r.selection, r.started_at, r.finished_at
      ORDER BY r.started_at DESC

@@ -48,6 +48,46 @@ test('materialize --json prints the run result with one entry per asset', async 
   assert.deepEqual(result.assets[1].metadata.columns, [{ name: 'day', type: 'DATE' }, { name: 'n', type: 'BIGINT' }]);
 });
 
+test('materialize --dry-run prints the plan, runs nothing and creates no warehouse', async (t) => {
+  const project = smallProject(t);
+  const run = await project.run(['materialize', '--dry-run', '--select', 'big+', '--partition', '2026-11-24']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /asset big: upstream numbers is not selected and has no materialization for partition 2026-11-24/);
+  const plan = await project.run(['materialize', '--dry-run', '--select', '+summary', '--partition', '2026-11-24']);
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.equal(
+    plan.stdout,
+    [
+      'plan: 3 assets, partition 2026-11-24',
+      '  1. numbers (table) [2026-11-24]',
+      '  2. big (table) [2026-11-24] ← numbers',
+      '  3. summary (value) [2026-11-24] ← big',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(existsSync(join(project.dir, 'data/warehouse.duckdb')), false);
+});
+
+test('materialize --dry-run --json prints the plan with what each step reads from the warehouse', async (t) => {
+  const project = smallProject(t);
+  assert.equal((await project.run(['materialize', '--select', 'numbers', '--partition', '2026-11-24'])).code, 0);
+  const run = await project.run(['materialize', '--dry-run', '--json', '--select', 'big', '--partition', '2026-11-24']);
+  assert.equal(run.code, 0, run.stderr);
+  const plan = JSON.parse(run.stdout);
+  assert.deepEqual(plan.steps, [
+    {
+      asset: 'big',
+      kind: 'table',
+      compute: 'sql',
+      partitionKey: '2026-11-24',
+      reads: [{ asset: 'numbers', partitionKey: '2026-11-24', input: 'numbers', source: 'warehouse' }],
+      resourceKeys: [],
+    },
+  ]);
+  const runs = await project.run(['runs', '--json']);
+  assert.equal(JSON.parse(runs.stdout).length, 1);
+});
+
 test('an unknown asset in --select exits 2 and suggests the closest name', async (t) => {
   const run = await smallProject(t).run(['materialize', '--select', 'summry']);
   assert.equal(run.code, 2);
