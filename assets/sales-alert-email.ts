@@ -11,7 +11,11 @@ import type { PipelineSettings } from './pipeline-settings.ts';
 import { dailySnapshot } from './daily-snapshot.ts';
 
 export function salesAlertEmailAsset(settings: PipelineSettings, emailBody: ValueAssetDefinition<EmailBody>) {
-  const transport = createMailTransport({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir });
+  const transport = createMailTransport({
+    smtpUrl: settings.smtpUrl,
+    outboxDir: settings.outboxDir,
+    allowPlaintextPassword: settings.smtpAllowPlaintextPassword,
+  });
   return valueAsset({
     name: 'sales_alert_email',
     ...dailySnapshot,
