@@ -10,7 +10,7 @@ export function rejectedListingsAsset(settings: PipelineSettings, raw: TableAsse
     name: 'rejected_listings',
     ...dailySnapshot,
     tags: { layer: 'clean' },
-    description: 'Raw listings that cannot be used (no id; a missing, non-numeric or negative price), with the reason.',
+    description: 'Raw listings that cannot be used (no id; a bad price or sold_quantity), with the reason.',
     deps: { raw },
     query: ({ raw }) => rejectedListingsQuery(checkedListings(raw, settings.usdArsRate)),
   });
