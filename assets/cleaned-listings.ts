@@ -14,6 +14,7 @@ interface Counts {
   duplicates: number;
   rejected: number;
   usd_without_rate: number;
+  other_currency: number;
 }
 
 export const cleanedListings = tableAsset({
@@ -36,6 +37,9 @@ export const cleanedListings = tableAsset({
     }
     if (counts.usd_without_rate > 0) {
       context.log(`${counts.usd_without_rate} USD listings have no price_ars: set USD_ARS_RATE to convert them`);
+    }
+    if (counts.other_currency > 0) {
+      context.log(`${counts.other_currency} listings in a currency other than ARS and USD (or none) have no price_ars and cannot qualify`);
     }
     context.addMetadata({ counts, usd_ars_rate: usdArsRate });
   },

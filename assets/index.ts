@@ -23,6 +23,6 @@ export function mercadoLibreResources(settings: PipelineSettings) {
   return {
     settings,
     listingSource: createListingSource(settings),
-    mail: createMailTransport({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir }),
+    mail: createMailTransport({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir, allowPlaintextPassword: settings.smtpAllowPlaintextPassword }),
   };
 }

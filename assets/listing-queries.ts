@@ -32,8 +32,9 @@ export function rawListingsQuery(pages: string, partitionKey: string): Sql {
 
 /**
  * What becomes of each raw listing: typed fields (each listing's JSON parsed once), `price_ars`, and
- * a reason to reject it (no id; a missing, non-numeric or negative price), NULL for usable
- * listings. A subquery, read by the cleaned, rejected and counting queries.
+ * a reason to reject it (no id; a missing, non-numeric or negative price, or one with more than two
+ * decimals; a sold_quantity that is not a whole number ≥ 0), NULL for usable listings. No value is
+ * rounded or guessed: a listing that would need it is rejected. A subquery, read by the cleaned, rejected and counting queries.
  */
 export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
   return sql`(
@@ -57,8 +58,11 @@ export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
         field.title,
         field.price AS price_text,
         TRY_CAST(field.price AS DECIMAL(18, 2)) AS price,
+        TRY_CAST(field.price AS DOUBLE) AS price_number,
         field.currency_id,
-        TRY_CAST(field.sold_quantity AS BIGINT) AS sold_quantity,
+        field.sold_quantity AS sold_quantity_text,
+        TRY_CAST(field.sold_quantity AS DOUBLE) AS sold_quantity_number,
+        TRY_CAST(TRY_CAST(field.sold_quantity AS DOUBLE) AS BIGINT) AS sold_quantity,
         field.thumbnail,
         field.permalink,
         coalesce(field.category_id, category_id) AS category_id,
@@ -72,6 +76,11 @@ export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
           WHEN price_text IS NULL THEN 'missing or null price'
           WHEN price IS NULL THEN 'price is not a number'
           WHEN price < 0 THEN 'negative price'
+          WHEN price <> price_number THEN 'price has more than 2 decimals'
+          WHEN sold_quantity_text IS NOT NULL AND sold_quantity_number IS NULL THEN 'sold_quantity is not a number'
+          WHEN sold_quantity_number < 0 THEN 'negative sold_quantity'
+          WHEN sold_quantity_number <> trunc(sold_quantity_number) OR (sold_quantity_number IS NOT NULL AND sold_quantity IS NULL)
+            THEN 'sold_quantity is not a whole number'
         END AS reject_reason
       FROM parsed
     )
@@ -100,7 +109,8 @@ export function cleanedListingsQuery(checked: Sql): Sql {
 
 /**
  * How the raw listings split, raw = cleaned + duplicates + rejected, counted from the checked
- * listings in one pass; `usd_without_rate` counts the kept rows of `cleaned` that have no price_ars.
+ * listings in one pass; `usd_without_rate` and `other_currency` count the kept rows of `cleaned`
+ * that have no price_ars: in USD without a rate, or in another currency (or none).
  */
 export function listingCountsQuery(checked: Sql, cleaned: Sql): Sql {
   return sql`
@@ -109,7 +119,8 @@ export function listingCountsQuery(checked: Sql, cleaned: Sql): Sql {
       count(DISTINCT id) FILTER (WHERE reject_reason IS NULL) AS cleaned,
       count(*) FILTER (WHERE reject_reason IS NULL) - count(DISTINCT id) FILTER (WHERE reject_reason IS NULL) AS duplicates,
       count(*) FILTER (WHERE reject_reason IS NOT NULL) AS rejected,
-      (SELECT count(*) FROM ${cleaned} WHERE currency_id = 'USD' AND price_ars IS NULL) AS usd_without_rate
+      (SELECT count(*) FROM ${cleaned} WHERE currency_id = 'USD' AND price_ars IS NULL) AS usd_without_rate,
+      (SELECT count(*) FROM ${cleaned} WHERE currency_id IS DISTINCT FROM 'USD' AND price_ars IS NULL) AS other_currency
     FROM ${checked}`;
 }
 

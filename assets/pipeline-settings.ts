@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { ConfigError } from 'duckdag';
+import { ALLOW_PLAINTEXT_PASSWORD } from './email/plaintext-password-refused.ts';
 
 /** Defaults, as written in `pipeline.config.ts`; paths are relative to `rootDir`. */
 export interface PipelineDefaults {
@@ -30,6 +31,8 @@ export interface PipelineSettings extends Omit<PipelineDefaults, 'rootDir'> {
   readonly usdArsRate: number | null;
   /** Where mail goes; unset means the outbox folder. Holds credentials: never print it. */
   readonly smtpUrl: string | undefined;
+  /** Whether the SMTP password may go over a connection without TLS (`SMTP_ALLOW_PLAINTEXT_PASSWORD`). */
+  readonly smtpAllowPlaintextPassword: boolean;
 }
 
 /** Reads the environment over the defaults; throws `ConfigError` naming the first bad variable. */
@@ -56,6 +59,7 @@ export function resolvePipelineSettings(defaults: PipelineDefaults, env: NodeJS.
     outboxDir: path('ALERT_OUTBOX_DIR', defaults.outboxDir),
     emailTopN: integer('ALERT_EMAIL_TOP_N', read('ALERT_EMAIL_TOP_N'), defaults.emailTopN, 1, 1000),
     smtpUrl: read('SMTP_URL'),
+    smtpAllowPlaintextPassword: oneOf(ALLOW_PLAINTEXT_PASSWORD, read(ALLOW_PLAINTEXT_PASSWORD) ?? 'false', ['true', 'false'] as const) === 'true',
   };
 }
 

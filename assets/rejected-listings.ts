@@ -9,7 +9,7 @@ export const rejectedListings = sqlAsset({
   name: 'rejected_listings',
   ...dailySnapshot,
   tags: { layer: 'clean' },
-  description: 'Raw listings that cannot be used (no id; a missing, non-numeric or negative price), with the reason.',
+  description: 'Raw listings that cannot be used (no id; a bad price or sold_quantity), with the reason.',
   deps: { raw: rawListings },
   resources: { settings },
   query: ({ raw }, context) => rejectedListingsQuery(checkedListings(raw, context.resources.settings.usdArsRate)),

@@ -37,12 +37,20 @@ export function convertRows<Row = Record<string, unknown>>(reader: DuckDBResultR
   return reader.convertRowObjects(plainValue) as Row[];
 }
 
+/** A result as column names, types and rows of arrays, in column order. */
+export interface QueryTable {
+  readonly columns: string[];
+  readonly types: string[];
+  readonly rows: unknown[][];
+}
+
 /** Runs a query and returns its column names and rows as arrays, in column order. */
-export async function readTable(
-  connection: DuckDBConnection,
-  query: string,
-): Promise<{ columns: string[]; types: string[]; rows: unknown[][] }> {
-  const reader = await connection.runAndReadAll(query);
+export async function readTable(connection: DuckDBConnection, query: string): Promise<QueryTable> {
+  return tableFromReader(await connection.runAndReadAll(query));
+}
+
+/** A result's column names and rows as arrays, in column order. */
+export function tableFromReader(reader: DuckDBResultReader): QueryTable {
   return {
     columns: reader.columnNames(),
     types: reader.columnTypes().map(String),

@@ -165,3 +165,18 @@ test('renderSalesAlert reads templates from templatesDir with the money and http
   assert.equal(email.html, 'ARS 7.000.000 https://http2.mlstatic.com/D_612345-MLA51234567890_092022-I.jpg');
   assert.equal(email.text, 'A & B');
 });
+
+test('renderSalesAlert removes NUL bytes, terminal escapes and line breaks from titles in both parts', () => {
+  const email = renderSalesAlert(alert([sale({ title: 'Cámara\u0000 \u001b[31mRéflex\u001b[0m\r\nBcc: x@evil.test' })]));
+  for (const part of [email.html, email.text]) {
+    assert.ok(part.includes('Cámara  Réflex Bcc: x@evil.test'), part);
+    assert.doesNotMatch(part, /[\u0000\u001b]/);
+  }
+});
+
+test('renderSalesAlert isolates each title with <bdi> in HTML and drops direction overrides from the text part', () => {
+  const email = renderSalesAlert(alert([sale({ title: 'Cámara \u202Egpj.exe' })]));
+  assert.ok(email.html.includes('<bdi>Cámara \u202Egpj.exe</bdi>'), email.html);
+  assert.ok(email.text.includes('1. Cámara gpj.exe\n'), email.text);
+  assert.doesNotMatch(email.text, /\u202E/);
+});

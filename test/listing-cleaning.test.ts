@@ -49,6 +49,35 @@ test('unusable listings go to rejected_listings with the reason', async (t) => {
   assert.deepEqual(await warehouse.query(`SELECT id FROM cleaned_listings`), [{ id: 'MLA6' }]);
 });
 
+test('a sold_quantity that is not a whole number ≥ 0, or a price with more than 2 decimals, is rejected instead of changed', async (t) => {
+  const { warehouse } = await runPipeline(t, {
+    MLA1000: [[
+      listing('MLA1', { sold_quantity: 'abc' }),
+      listing('MLA2', { sold_quantity: 1.5 }),
+      listing('MLA3', { sold_quantity: -5 }),
+      listing('MLA4', { price: 0.001 }),
+      listing('MLA5', { sold_quantity: '25', price: '1000.50' }),
+      listing('MLA6', { sold_quantity: null }),
+    ]],
+  });
+  assert.deepEqual(await warehouse.query(`SELECT id, reason FROM rejected_listings ORDER BY position`), [
+    { id: 'MLA1', reason: 'sold_quantity is not a number' },
+    { id: 'MLA2', reason: 'sold_quantity is not a whole number' },
+    { id: 'MLA3', reason: 'negative sold_quantity' },
+    { id: 'MLA4', reason: 'price has more than 2 decimals' },
+  ]);
+  assert.deepEqual(await warehouse.query(`SELECT id, price, sold_quantity FROM cleaned_listings ORDER BY id`), [
+    { id: 'MLA5', price: 1000.5, sold_quantity: 25 },
+    { id: 'MLA6', price: 1000, sold_quantity: null },
+  ]);
+});
+
+test('listings in a currency other than ARS and USD are counted and reported as without price_ars', async (t) => {
+  const { result } = await runPipeline(t, { MLA1000: [[listing('MLA1', { currency_id: 'EUR' }), listing('MLA2', { currency_id: null }), listing('MLA3')]] });
+  const cleaned = result.assets.find((asset) => asset.asset === 'cleaned_listings');
+  assert.deepEqual(cleaned?.metadata.counts, { raw: 3, cleaned: 3, duplicates: 0, rejected: 0, usd_without_rate: 0, other_currency: 2 });
+});
+
 test('raw listings keep every listing of every page exactly as received', async (t) => {
   const odd = listing('MLA7', { extra: { nested: [1, 2] }, title: 'Ñandú "quoted"' });
   const { warehouse } = await runPipeline(t, { MLA1000: [[listing('MLA6'), odd], [listing('MLA6')]] });
@@ -66,7 +95,7 @@ test('cleaned_listings metadata reconciles raw = cleaned + duplicates + rejected
     MLA2000: [[listing('MLA3')]],
   });
   const cleaned = result.assets.find((asset) => asset.asset === 'cleaned_listings');
-  assert.deepEqual(cleaned?.metadata.counts, { raw: 6, cleaned: 2, duplicates: 2, rejected: 2, usd_without_rate: 0 });
+  assert.deepEqual(cleaned?.metadata.counts, { raw: 6, cleaned: 2, duplicates: 2, rejected: 2, usd_without_rate: 0, other_currency: 0 });
 });
 
 test('USD listings get price_ars from USD_ARS_RATE when it is set', async (t) => {

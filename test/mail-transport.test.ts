@@ -21,7 +21,8 @@ const TITLE = 'Cámara Réflex Ñandú';
 
 /**
  * smtp-server's built-in certificate (CN=localhost) expired in 2025, so the TLS tests skip
- * verification through the transport's `tls` option; every other test disables STARTTLS instead.
+ * verification through the transport's `tls` option; tests of other behaviour use a server without
+ * STARTTLS and, when they log in, `allowPlaintextPassword`.
  */
 const TEST_ONLY_TLS = { rejectUnauthorized: false };
 
@@ -86,8 +87,8 @@ test('smtp transport delivers the HTML and text parts to every recipient with a 
 });
 
 test('smtp transport logs in with the URL-decoded username and password', async (t) => {
-  const server = await startSmtpServer(t);
-  const transport = createMailTransport({ smtpUrl: `smtp://${CREDENTIALS}@127.0.0.1:${server.port}`, outboxDir: 'unused' });
+  const server = await startSmtpServer(t, { disabledCommands: [] });
+  const transport = createMailTransport({ smtpUrl: `smtp://${CREDENTIALS}@127.0.0.1:${server.port}`, outboxDir: 'unused', tls: TEST_ONLY_TLS });
 
   await transport.send(alertEmail());
 
@@ -106,6 +107,35 @@ test('smtp transport upgrades to TLS with STARTTLS when the server offers it', a
   await transport.send(alertEmail());
 
   assert.equal(onlyMessage(server).secure, true);
+});
+
+test('smtp transport with a password never logs in to a server that does not offer STARTTLS, and says what to do', async (t) => {
+  const server = await startSmtpServer(t);
+  const transport = createMailTransport({ smtpUrl: `smtp://${CREDENTIALS}@127.0.0.1:${server.port}`, outboxDir: 'unused' });
+
+  await assert.rejects(transport.send(alertEmail()), (error: Error) => {
+    assert.match(error.message, /did not start TLS/);
+    assert.match(error.message, /SMTP_ALLOW_PLAINTEXT_PASSWORD=true/);
+    assert.ok(error instanceof AssetFailure);
+    assert.equal(error.retryable, false);
+    return assertNoPassword(error);
+  });
+  assert.deepEqual(server.logins, []);
+  assert.equal(server.received.length, 0);
+});
+
+test('smtp transport sends the password unencrypted only when allowPlaintextPassword says so', async (t) => {
+  const server = await startSmtpServer(t);
+  const transport = createMailTransport({
+    smtpUrl: `smtp://${CREDENTIALS}@127.0.0.1:${server.port}`,
+    outboxDir: 'unused',
+    allowPlaintextPassword: true,
+  });
+
+  await transport.send(alertEmail());
+
+  assert.deepEqual(server.logins, [{ username: USERNAME, password: PASSWORD }]);
+  assert.equal(onlyMessage(server).secure, false);
 });
 
 test('smtps transport speaks TLS from the first byte', async (t) => {
@@ -130,7 +160,7 @@ test('smtp transport rejects with the server reply when the recipient is refused
     },
   });
   const smtpUrl = `smtp://${CREDENTIALS}@127.0.0.1:${server.port}`;
-  const transport = createMailTransport({ smtpUrl, outboxDir: 'unused' });
+  const transport = createMailTransport({ smtpUrl, outboxDir: 'unused', allowPlaintextPassword: true });
 
   await assert.rejects(transport.send(alertEmail({ to: ['nobody@duckdag.test'] })), (error: Error) => {
     assert.match(error.message, /550 5\.1\.1 Mailbox nobody@duckdag\.test does not exist/);
@@ -148,7 +178,7 @@ test('smtp transport marks a temporary refusal (4xx) as worth retrying', async (
       callback(Object.assign(new Error('4.3.0 Try again later'), { responseCode: 451 }));
     },
   });
-  const transport = createMailTransport({ smtpUrl: `smtp://${CREDENTIALS}@127.0.0.1:${server.port}`, outboxDir: 'unused' });
+  const transport = createMailTransport({ smtpUrl: `smtp://${CREDENTIALS}@127.0.0.1:${server.port}`, outboxDir: 'unused', allowPlaintextPassword: true });
   await assert.rejects(transport.send(alertEmail()), (error: unknown) => error instanceof AssetFailure && error.retryable && /451 4\.3\.0 Try again later/.test(error.message));
 });
 
@@ -172,7 +202,7 @@ test('smtp transport reports recipients the server refused while delivering to t
 test('smtp transport rejects a wrong password with the server reply, without the password', async (t) => {
   const server = await startSmtpServer(t);
   const wrong = `${encodeURIComponent(USERNAME)}:${encodeURIComponent(`${PASSWORD}-wrong`)}`;
-  const transport = createMailTransport({ smtpUrl: `smtp://${wrong}@127.0.0.1:${server.port}`, outboxDir: 'unused' });
+  const transport = createMailTransport({ smtpUrl: `smtp://${wrong}@127.0.0.1:${server.port}`, outboxDir: 'unused', allowPlaintextPassword: true });
 
   await assert.rejects(transport.send(alertEmail()), (error: Error) => {
     assert.match(error.message, /535 /);

@@ -42,6 +42,8 @@ async function project(t: TestContext, smtpOptions: Parameters<typeof startSmtpS
     ALERT_EMAIL_TO: 'ana@duckdag.test, bruno@duckdag.test',
     ALERT_EMAIL_FROM: 'duckdag <alerts@duckdag.test>',
     SMTP_URL: `smtp://${encodeURIComponent(SMTP_USER)}:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${smtp.port}`,
+    // The test server has no certificate that a client would trust, so it offers no STARTTLS.
+    SMTP_ALLOW_PLAINTEXT_PASSWORD: 'true',
     DUCKDAG_WAREHOUSE: join(dir, 'warehouse.duckdb'),
   };
   return {
@@ -134,6 +136,15 @@ test('an SMTP refusal fails the email asset with the server reply, keeps the bod
   assert.equal(smtp.received.length, 0);
   const body = await run(['query', `SELECT count(*) AS n FROM duckdag.asset_values WHERE asset = 'email_body'`, '--json']);
   assert.deepEqual(JSON.parse(body.stdout), [{ n: 1 }]);
+});
+
+test('without SMTP_ALLOW_PLAINTEXT_PASSWORD the email asset fails before the password reaches a server without STARTTLS', async (t) => {
+  const { smtp, run } = await project(t);
+  const result = await run(['materialize', '--partition', '2026-11-24'], { SMTP_ALLOW_PLAINTEXT_PASSWORD: '' });
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /✗ sales_alert_email failed: .*did not start TLS.*set SMTP_ALLOW_PLAINTEXT_PASSWORD=true/);
+  assert.deepEqual(smtp.logins, []);
+  assert.equal(smtp.received.length, 0);
 });
 
 test('an API that answers 403 fails raw_listings at once with the access explanation and keeps no responses', async (t) => {

@@ -21,6 +21,7 @@ const cases: [variable: string, value: string][] = [
   ['USD_ARS_RATE', '0'],
   ['USD_ARS_RATE', '1.000,50'],
   ['ALERT_EMAIL_TO', 'ventas@example.com, nobody'],
+  ['SMTP_ALLOW_PLAINTEXT_PASSWORD', 'yes'],
 ];
 
 for (const [variable, value] of cases) {
@@ -50,6 +51,7 @@ test('without overrides the defaults apply: threshold 7,000,000, no rate, the sa
   assert.equal(settings.usdArsRate, null);
   assert.equal(settings.source, 'sample');
   assert.equal(settings.itemsPerCategory, 50);
+  assert.equal(settings.smtpAllowPlaintextPassword, false);
 });
 
 test('a bad setting stops the CLI before any work with exit 2, naming the variable', () => {

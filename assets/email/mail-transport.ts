@@ -7,6 +7,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { SendMailOptions } from 'nodemailer';
 import { AssetFailure, CancelledError, ConfigError, DuckdagError, describeError } from 'duckdag';
 import { writeFileAtomically } from '../write-file-atomically.ts';
+import { isTlsFailure, plaintextPasswordRefused } from './plaintext-password-refused.ts';
 
 /** An email to deliver. */
 export interface OutgoingEmail {
@@ -61,6 +62,12 @@ export interface MailTransportOptions {
   readonly outboxDir: string;
   /** Extra TLS options for the SMTP connection, such as the `ca` of a private certificate authority. */
   readonly tls?: ConnectionOptions;
+  /**
+   * Whether an smtp:// URL with a password may log in over a connection that is not encrypted.
+   * Without it, the password is sent only after STARTTLS (or over smtps://).
+   * @default false
+   */
+  readonly allowPlaintextPassword?: boolean;
 }
 
 interface SmtpSettings {
@@ -69,6 +76,8 @@ interface SmtpSettings {
   readonly secure: boolean;
   readonly auth?: { readonly user: string; readonly pass: string };
   readonly description: string;
+  /** Refuse to go on, password and all, unless STARTTLS succeeds. */
+  readonly requireTls: boolean;
 }
 
 const INVALID_SMTP_URL = 'DUCKDAG_SMTP_URL_INVALID';
@@ -82,7 +91,7 @@ const SMTP_URL_SHAPE = 'smtp://user:password@host:587 or smtps://user:password@h
  * const transport = createMailTransport({ smtpUrl: process.env.SMTP_URL, outboxDir: 'data/outbox' });
  */
 export function createMailTransport(options: MailTransportOptions): MailTransport {
-  if (options.smtpUrl) return createSmtpTransport(parseSmtpUrl(options.smtpUrl), options.tls);
+  if (options.smtpUrl) return createSmtpTransport(parseSmtpUrl(options.smtpUrl, options.allowPlaintextPassword ?? false), options.tls);
   return createOutboxTransport(options.outboxDir);
 }
 
@@ -103,6 +112,7 @@ function createSmtpTransport(settings: SmtpSettings, tls: ConnectionOptions | un
       host: settings.host,
       port: settings.port,
       secure: settings.secure,
+      requireTLS: settings.requireTls,
       auth: settings.auth,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
@@ -131,6 +141,7 @@ function createSmtpTransport(settings: SmtpSettings, tls: ConnectionOptions | un
         };
       } catch (error) {
         if (options?.signal?.aborted) throw new CancelledError(`sending email via ${description} was cut off: the run was cancelled`, { cause: error });
+        if (settings.requireTls && isTlsFailure(error)) throw plaintextPasswordRefused(description, error);
         throw new AssetFailure(`sending email via ${description} failed: ${describeError(error)}`, {
           cause: error,
           retryable: !isPermanent(error),
@@ -186,7 +197,7 @@ function checkedFileStem(fileStem: string): string {
 }
 
 /** Reads an SMTP URL without ever putting the password, or the URL holding it, in an error. */
-function parseSmtpUrl(smtpUrl: string): SmtpSettings {
+function parseSmtpUrl(smtpUrl: string, allowPlaintextPassword: boolean): SmtpSettings {
   const url = parseUrl(smtpUrl);
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw smtpUrlError(`must use the smtp or smtps scheme, not ${url.protocol.slice(0, -1)}`);
@@ -202,6 +213,7 @@ function parseSmtpUrl(smtpUrl: string): SmtpSettings {
     secure,
     ...(url.username === '' ? {} : { auth: { user: decodeUserinfo(url.username), pass: decodeUserinfo(url.password) } }),
     description: `${url.protocol}//${url.hostname}:${port}`,
+    requireTls: !secure && url.username !== '' && !allowPlaintextPassword,
   };
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { ConfigError } from 'duckdag';
+import { withoutBidiFormatting, withoutControlCharacters } from './display-text.ts';
 
 /** A listing whose estimated revenue reached the alert threshold. */
 export interface HighVolumeSale {
@@ -90,7 +91,11 @@ function salesAlertSubject(input: SalesAlertInput): string {
 }
 
 function templateContext(input: SalesAlertInput, subject: string, limit: number): object {
-  const listings = topByRevenue(input.listings, limit);
+  const listings = topByRevenue(input.listings, limit).map((listing) => ({
+    ...listing,
+    id: withoutControlCharacters(listing.id),
+    title: withoutControlCharacters(listing.title),
+  }));
   return {
     subject,
     partitionKey: input.partitionKey,
@@ -141,6 +146,7 @@ function createEnvironment(templatesDir: string, autoescape: boolean): nunjucks.
   environment.addFilter('money', formatMoney);
   environment.addFilter('quantity', formatQuantity);
   environment.addFilter('https', upgradeToHttps);
+  environment.addFilter('unbidi', withoutBidiFormatting);
   return environment;
 }
 

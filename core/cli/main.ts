@@ -3,7 +3,7 @@
  * wrong to an exit code (see `ExitCode`).
  */
 import yargs, { type Argv } from 'yargs';
-import { describeError, DuckdagError } from '../kernel/errors.ts';
+import { ConfigError, describeError, DuckdagError } from '../kernel/errors.ts';
 import type { ConfigImporter } from '../project/load-config.ts';
 import { type CliIo, processIo } from './cli-io.ts';
 import { CliSession, type GlobalOptions } from './cli-session.ts';
@@ -21,7 +21,6 @@ import { statusCommand } from './status-command.ts';
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), importConfig?: ConfigImporter): Promise<ExitCode> {
   const session = new CliSession(io, importConfig);
-  let usageError: string | null = null;
   let cli = yargs([...argv])
     .scriptName('duckdag')
     .usage('$0 <command> [options]\n\nSoftware-defined assets in TypeScript, materialized into a DuckDB warehouse.')
@@ -41,7 +40,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), i
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
       if (error !== undefined) throw error;
-      usageError = message ?? 'invalid usage';
+      // Thrown, not recorded: yargs would otherwise still run the command with the invalid value.
+      throw new ConfigError('DUCKDAG_USAGE', `${message ?? 'invalid usage'}\nRun \`duckdag --help\` for usage.`);
     }) as unknown as Argv<GlobalOptions>;
   for (const register of [materializeCommand, listCommand, statusCommand, runsCommand, queryCommand, graphCommand]) {
     cli = register(cli, session);
@@ -50,10 +50,6 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), i
     await cli.parseAsync();
   } catch (error) {
     return reportError(io, argv, error);
-  }
-  if (usageError !== null) {
-    io.stderr.write(`error: ${usageError}\nRun \`duckdag --help\` for usage.\n`);
-    return ExitCode.usage;
   }
   return session.exitCode;
 }

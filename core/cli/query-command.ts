@@ -14,11 +14,12 @@ export function queryCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
     async (args) => {
       if (args.csv && args.json) throw new ConfigError('DUCKDAG_OPTION_INVALID', 'choose one of --csv and --json');
       const config = await session.config(args);
-      const [{ readTable }, { writeRows }] = await Promise.all([import('../../storage/read-rows.ts'), import('./write-rows.ts')]);
+      const [{ runReadOnlyQuery }, { writeRows }] = await Promise.all([import('../../storage/read-only-query.ts'), import('./write-rows.ts')]);
       const rows = await session.withWarehouse(config, 'read_only', 'duckdag query', async (warehouse) => {
         try {
-          return await readTable(await warehouse.connect(), args.sql);
+          return await runReadOnlyQuery(await warehouse.connect(), args.sql, { localFiles: true });
         } catch (error) {
+          if (error instanceof DuckdagError) throw error;
           throw new DuckdagError('DUCKDAG_QUERY_FAILED', `query failed: ${describeError(error)}`, { cause: error, exitCode: 2 });
         }
       });

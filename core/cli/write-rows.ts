@@ -22,7 +22,7 @@ export function writeRows(io: CliIo, rows: Rows, format: RowFormat): void {
     io.stdout.write(`${lines.join('\n')}\n`);
     return;
   }
-  const table = new Table({ head: [...rows.columns], style: { head: [], border: [] } });
+  const table = new Table({ head: [...rows.columns], style: { head: [], border: [], compact: true } });
   for (const row of rows.rows) table.push(row.map(displayValue));
   io.stdout.write(`${table.toString()}\n`);
   if (rows.rows.length === 0) io.stdout.write('(no rows)\n');
