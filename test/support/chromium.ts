@@ -4,7 +4,7 @@
  * Chromium or Chrome executable instead.
  */
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,10 +12,11 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createBrotliDecompress } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
-import { extract } from 'tar-fs';
+import { extract } from 'tar';
 
 const packageDir = join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '..', '..');
 const packageVersion: string = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version;
+const binDir = join(packageDir, 'bin');
 
 // Without the background-networking switches Chromium keeps calling Google's hosts, which a
 // machine without internet access refuses. Playwright adds --headless and a new empty profile.
@@ -77,10 +78,11 @@ async function unpackedChromium(): Promise<string> {
   if (existsSync(dir)) return dir;
   const staging = mkdtempSync(`${dir}-unpacking-`);
   try {
+    mkdirSync(join(staging, 'al2023'));
     await Promise.all([
-      unbrotli('chromium.br', createWriteStream(join(staging, 'chromium'), { mode: 0o755 })),
-      unbrotli('fonts.tar.br', extract(staging, { chown: false })),
-      unbrotli('al2023.tar.br', extract(join(staging, 'al2023'), { chown: false })),
+      pipeline(createReadStream(join(binDir, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(staging, 'chromium'), { mode: 0o755 })),
+      extract({ file: join(binDir, 'fonts.tar.br'), cwd: staging, preserveOwner: false }),
+      extract({ file: join(binDir, 'al2023.tar.br'), cwd: join(staging, 'al2023'), preserveOwner: false }),
     ]);
     writeFileSync(join(staging, 'fonts.conf'), fontconfig(dir));
     renameSync(staging, dir);
@@ -89,10 +91,6 @@ async function unpackedChromium(): Promise<string> {
     if (!existsSync(dir)) throw error; // else another process unpacked it first
   }
   return dir;
-}
-
-function unbrotli(file: string, target: NodeJS.WritableStream): Promise<void> {
-  return pipeline(createReadStream(join(packageDir, 'bin', file)), createBrotliDecompress(), target);
 }
 
 /** Only the bundled fonts, so pages render alike on every machine; the package's own config names /tmp. */
