@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { AssetDeps } from '../core/asset-definition.ts';
 import { AssetGraph } from '../core/asset-graph.ts';
 import { formatGraph } from '../core/graph-formats.ts';
 import { sql } from '../core/sql.ts';
 import { sqlAsset } from '../core/sql-asset.ts';
 import { valueAsset } from '../core/value-asset.ts';
-import { launchChromium } from './support/chromium.ts';
+import { useChromium } from './support/chromium.ts';
 import { layoutDot } from './support/graphviz.ts';
 
 const table = (name: string, deps: AssetDeps = {}, description = '') => sqlAsset({ name, deps, description, query: () => sql`SELECT 1` });
@@ -27,54 +27,46 @@ test('graph DOT output is laid out by Graphviz with one node per asset and one e
   assert.deepEqual(edges, ['end -> report', 'graph -> report', 'start -> end', 'start -> graph']);
 });
 
-describe('graph Mermaid output in Chromium', () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+const browser = useChromium();
 
-  /** A page with Mermaid loaded and, when given, `text` rendered as a diagram. */
-  async function mermaidPage(text?: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setContent('<html><body><pre class="mermaid"></pre></body></html>');
-    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js') });
-    if (text !== undefined) {
-      await page.locator('pre.mermaid').evaluate((element, diagram) => (element.textContent = diagram), text);
-      await page.evaluate(() => (globalThis as unknown as { mermaid: { run(): Promise<void> } }).mermaid.run());
-    }
-    return page;
+/** A page with Mermaid loaded and, when given, `text` rendered as a diagram. */
+async function mermaidPage(text?: string): Promise<Page> {
+  const page = await (await browser()).newPage();
+  await page.setContent('<html><body><pre class="mermaid"></pre></body></html>');
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js') });
+  if (text !== undefined) {
+    await page.locator('pre.mermaid').evaluate((element, diagram) => (element.textContent = diagram), text);
+    await page.evaluate(() => (globalThis as unknown as { mermaid: { run(): Promise<void> } }).mermaid.run());
   }
+  return page;
+}
 
-  test('parses as a flowchart in Mermaid itself', async () => {
-    const page = await mermaidPage();
-    const parsed = await page.evaluate(async (text) => {
-      const mermaid = (globalThis as unknown as { mermaid: { parse(text: string): Promise<{ diagramType: string }> } }).mermaid;
-      return mermaid.parse(text);
-    }, formatGraph(graph, 'mermaid'));
-    assert.equal(parsed.diagramType, 'flowchart-v2');
-  });
+test('graph Mermaid output parses as a flowchart in Mermaid itself', async () => {
+  const page = await mermaidPage();
+  const parsed = await page.evaluate(async (text) => {
+    const mermaid = (globalThis as unknown as { mermaid: { parse(text: string): Promise<{ diagramType: string }> } }).mermaid;
+    return mermaid.parse(text);
+  }, formatGraph(graph, 'mermaid'));
+  assert.equal(parsed.diagramType, 'flowchart-v2');
+});
 
-  test('renders one box per asset, labelled with its name, kind and group', async () => {
-    const page = await mermaidPage(formatGraph(graph, 'mermaid'));
-    assert.deepEqual(await page.locator('svg g.node .nodeLabel').allInnerTexts(), [
-      'start\ntable · default',
-      'end\ntable · default',
-      'graph\ntable · default',
-      'report\nvalue · default',
-    ]);
-  });
+test('graph Mermaid output renders one box per asset, labelled with its name, kind and group', async () => {
+  const page = await mermaidPage(formatGraph(graph, 'mermaid'));
+  assert.deepEqual(await page.locator('svg g.node .nodeLabel').allInnerTexts(), [
+    'start\ntable · default',
+    'end\ntable · default',
+    'graph\ntable · default',
+    'report\nvalue · default',
+  ]);
+});
 
-  test('renders value assets as parallelograms and table assets as rectangles', async () => {
-    const page = await mermaidPage(formatGraph(graph, 'mermaid'));
-    assert.deepEqual(await page.locator('svg g.node:has(> polygon) .nodeLabel').allInnerTexts(), ['report\nvalue · default']);
-    assert.equal(await page.locator('svg g.node:has(> rect.label-container)').count(), 3);
-  });
+test('graph Mermaid output renders value assets as parallelograms and table assets as rectangles', async () => {
+  const page = await mermaidPage(formatGraph(graph, 'mermaid'));
+  assert.deepEqual(await page.locator('svg g.node:has(> polygon) .nodeLabel').allInnerTexts(), ['report\nvalue · default']);
+  assert.equal(await page.locator('svg g.node:has(> rect.label-container)').count(), 3);
+});
 
-  test('renders one arrow per dependency', async () => {
-    const page = await mermaidPage(formatGraph(graph, 'mermaid'));
-    assert.equal(await page.locator('svg .flowchart-link').count(), 4);
-  });
+test('graph Mermaid output renders one arrow per dependency', async () => {
+  const page = await mermaidPage(formatGraph(graph, 'mermaid'));
+  assert.equal(await page.locator('svg .flowchart-link').count(), 4);
 });

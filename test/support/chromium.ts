@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { after } from 'node:test';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -35,8 +36,19 @@ interface ChromiumBuild {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** Starts a headless Chromium; fails saying why when none can run here. Close it in an `after` hook. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * The browser of the calling test file or suite: started by the first test that asks for it and
+ * closed after the last. When none can start, every test that asks fails, saying why.
+ */
+export function useChromium(): () => Promise<Browser> {
+  let browser: Promise<Browser> | undefined;
+  after(async () => {
+    await (await browser?.catch(() => undefined))?.close();
+  });
+  return () => (browser ??= launchChromium());
+}
+
+async function launchChromium(): Promise<Browser> {
   const build = process.env.CHROMIUM_PATH ? { executablePath: process.env.CHROMIUM_PATH, env: {} } : await bundledChromium();
   try {
     return await chromium.launch({ executablePath: build.executablePath, args: chromiumArgs, env: { ...process.env, ...build.env } });
