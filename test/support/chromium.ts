@@ -7,9 +7,9 @@ import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { after } from 'node:test';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { after } from 'node:test';
 import { promisify } from 'node:util';
 import { createBrotliDecompress } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
@@ -84,7 +84,10 @@ async function missingLibraries(executablePath: string, env: Readonly<Record<str
   return [...stdout.matchAll(/^\s*(\S+) => not found$/gm)].map((match) => match[1] ?? '');
 }
 
-/** Unpacks into a staging folder renamed into place, so a folder that exists is complete. */
+/**
+ * Unpacks into a staging folder renamed into place, so a folder that exists is complete. The
+ * package's SwiftShader (software WebGL) stays packed: the browser runs with the GPU disabled.
+ */
 async function unpackedChromium(): Promise<string> {
   const dir = join(tmpdir(), `duckdag-chromium-${packageVersion}`);
   if (existsSync(dir)) return dir;
