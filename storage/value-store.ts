@@ -8,7 +8,8 @@ import { sql, type Sql } from '../core/kernel/sql.ts';
 /** Statements replacing the stored value (JSON text) of an asset's partition (`null`: unpartitioned). */
 export function valueReplace(asset: string, partitionKey: string | null, valueJson: string, runId: string): Sql {
   return sql`DELETE FROM duckdag.asset_values WHERE asset = ${asset} AND partition_key IS NOT DISTINCT FROM ${partitionKey};
-    INSERT INTO duckdag.asset_values VALUES (${asset}, ${partitionKey}, CAST(${valueJson} AS JSON), ${runId}, now())`;
+    INSERT INTO duckdag.asset_values (asset, partition_key, value, run_id, materialized_at)
+    VALUES (${asset}, ${partitionKey}, CAST(${valueJson} AS JSON), ${runId}, now())`;
 }
 
 /** The stored value, or `{ found: false }` when the asset has none for that partition. */

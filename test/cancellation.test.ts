@@ -8,7 +8,8 @@ import { sql } from '../core/kernel/sql.ts';
 import { sqlAsset } from '../core/kernel/sql-asset.ts';
 import { tableAsset } from '../core/kernel/table-asset.ts';
 import { valueAsset } from '../core/kernel/value-asset.ts';
-import { duckdagBin, repoRoot, waitForOutput } from './support/fixture-project.ts';
+import { duckdagBin, fixtureProject, repoRoot, waitForOutput } from './support/fixture-project.ts';
+import { smallProjectConfig } from './support/pipeline-fixtures.ts';
 import { startSmtpServer } from './support/smtp-test-server.ts';
 import { tempDir } from './support/temp-dir.ts';
 import { statuses, tempWarehouse } from './support/temp-warehouse.ts';
@@ -116,4 +117,20 @@ test('Ctrl-C while the email waits to retry a refused SMTP connection: no email,
   const rows = JSON.parse(stdout) as { asset: string; status: string }[];
   assert.equal(rows.find((row) => row.asset === 'sales_alert_email')?.status, 'cancelled');
   assert.equal(rows.find((row) => row.asset === 'email_body')?.status, 'materialized');
+});
+
+test('a second Ctrl-C exits 130 at once, even while an asset ignores the cancellation, and leaves the previous data', async (t) => {
+  const project = fixtureProject(t, { 'duckdag.config.ts': smallProjectConfig });
+  assert.equal((await project.run(['materialize', '--select', 'numbers', '-p', '2026-11-24'])).code, 0);
+  const child = project.spawn(['materialize', '--select', 'numbers', '-p', '2026-11-24'], { env: { HOLD: '1' } });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await waitForOutput(child, 'holding the warehouse');
+  child.kill('SIGINT');
+  while (!stderr.includes('cancelling')) await once(child.stderr!, 'data');
+  child.kill('SIGINT');
+  const [code] = await once(child, 'close');
+  assert.equal(code, 130);
+  const rows = await project.run(['query', `SELECT count(*) AS n FROM numbers`, '--json']);
+  assert.deepEqual(JSON.parse(rows.stdout), [{ n: 10 }]);
 });
