@@ -18,6 +18,10 @@ export interface KindAttempt {
   readonly context: AssetExecutionContext<any>;
   /** What the code added with `context.addMetadata` so far. */
   metadata(): AssetMetadata;
+  /** Commits statements at once in a transaction of their own, beside the asset's. */
+  commitAside(statements: Sql): Promise<void>;
+  /** Statements to commit beside the asset's transaction once it has committed or rolled back. */
+  afterAttempt(statements: Sql): void;
 }
 
 /** An attempt's outcome, and the statements that store it, sent with the commit in one round trip. */

@@ -11,6 +11,7 @@ import { holdingKey, type AssetPartition, type AssetStore, type AttemptOutcome, 
 import type { AssetKinds } from './asset-kinds.ts';
 import { materializeAttempt } from './materialize-attempt.ts';
 import { DuckdbRunHistory } from './run-history.ts';
+import { SerialConnection } from './serial-connection.ts';
 import { connectionReader } from './statement-reader.ts';
 import type { Warehouse } from './warehouse.ts';
 
@@ -18,10 +19,11 @@ export class DuckdbAssetStore implements AssetStore {
   readonly history: DuckdbRunHistory;
   readonly #warehouse: Warehouse;
   readonly #kinds: AssetKinds;
-  readonly #control: DuckDBConnection;
+  /** History writes, reads of what the warehouse holds, and commits beside an asset's transaction. */
+  readonly #control: SerialConnection;
   readonly #idle: DuckDBConnection[] = [];
 
-  private constructor(warehouse: Warehouse, kinds: AssetKinds, control: DuckDBConnection) {
+  private constructor(warehouse: Warehouse, kinds: AssetKinds, control: SerialConnection) {
     this.#warehouse = warehouse;
     this.#kinds = kinds;
     this.#control = control;
@@ -30,13 +32,13 @@ export class DuckdbAssetStore implements AssetStore {
 
   /** A store on an open warehouse; its connections close with the warehouse. */
   static async open(warehouse: Warehouse, kinds: AssetKinds): Promise<DuckdbAssetStore> {
-    return new DuckdbAssetStore(warehouse, kinds, await warehouse.connect());
+    return new DuckdbAssetStore(warehouse, kinds, new SerialConnection(await warehouse.connect()));
   }
 
   async holdings(wanted: readonly AssetPartition[]): Promise<ReadonlySet<string>> {
     if (wanted.length === 0) return new Set();
     const pairs = joinSql(wanted.map((held) => sql`(${held.asset}, ${held.partitionKey})`));
-    const reader = await this.#control.runAndReadAll(
+    const reader = await this.#control.read(
       sql`SELECT DISTINCT m.asset, m.partition_key
           FROM duckdag.materializations m JOIN (VALUES ${pairs}) AS wanted(asset, partition_key)
             ON m.asset = wanted.asset AND m.partition_key IS NOT DISTINCT FROM wanted.partition_key
@@ -54,7 +56,7 @@ export class DuckdbAssetStore implements AssetStore {
       const interrupt = () => connection.interrupt();
       spec.signal.addEventListener('abort', interrupt);
       try {
-        return await materializeAttempt(this.#kinds.of(asset), asset, spec, connection);
+        return await materializeAttempt(this.#kinds.of(asset), asset, spec, connection, this.#control);
       } finally {
         spec.signal.removeEventListener('abort', interrupt);
       }

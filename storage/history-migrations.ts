@@ -57,4 +57,18 @@ export const historyMigrations: readonly HistoryMigration[] = [
     name: 'runs record the duckdag release that ran them',
     statements: [`ALTER TABLE duckdag.runs ADD COLUMN duckdag_version VARCHAR`],
   },
+  {
+    version: 3,
+    name: 'partition swaps in flight, with the backup of the rows they replace',
+    statements: [
+      `CREATE TABLE duckdag.pending_swaps (
+        run_id VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        partition_column VARCHAR NOT NULL,
+        partition_key VARCHAR NOT NULL,
+        backup_table VARCHAR NOT NULL PRIMARY KEY,
+        started_at TIMESTAMPTZ NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -2,13 +2,12 @@
  * Reading and writing `duckdag.runs` and `duckdag.materializations`, every insert naming its
  * columns so that columns added by later migrations never shift them.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import pLimit from 'p-limit';
 import type { AssetMetadata } from '../core/kernel/asset-definition.ts';
 import { duckdagVersion } from '../core/kernel/duckdag-version.ts';
 import { sql, type Sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus, RunStatus } from '../core/kernel/statuses.ts';
 import type { OutcomeRecord, RunHistory, RunRecord } from '../core/runtime/asset-store.ts';
+import type { SerialConnection } from './serial-connection.ts';
 
 /** A materialization's history row, written in the asset's own transaction. */
 export interface MaterializationRecord extends Omit<OutcomeRecord, 'status'> {
@@ -29,10 +28,9 @@ export function materializationInsert(record: MaterializationRecord): Sql {
 
 /** The run history on one connection of the command's, one statement at a time. */
 export class DuckdbRunHistory implements RunHistory {
-  readonly #connection: DuckDBConnection;
-  readonly #serial = pLimit(1);
+  readonly #connection: SerialConnection;
 
-  constructor(connection: DuckDBConnection) {
+  constructor(connection: SerialConnection) {
     this.#connection = connection;
   }
 
@@ -56,8 +54,6 @@ export class DuckdbRunHistory implements RunHistory {
   }
 
   #run(statement: Sql): Promise<void> {
-    return this.#serial(async () => {
-      await this.#connection.run(statement.text);
-    });
+    return this.#connection.run(statement.text);
   }
 }

@@ -7,6 +7,7 @@ import type { TableAssetContext, TableAssetDefinition, TableRef } from '../core/
 import { WarehouseError } from '../core/kernel/errors.ts';
 import { identifier, Sql } from '../core/kernel/sql.ts';
 import { defineAssetKind } from './asset-kind.ts';
+import { partitionBackup, releaseBackup, takeBackup } from './partition-backup.ts';
 import { runUserCode } from './run-user-code.ts';
 import { createTableOutput } from './table-output.ts';
 import { countRows, partitionRows, stagingTableName, swapPartition, swapTable } from './table-swap.ts';
@@ -14,7 +15,7 @@ import { countRows, partitionRows, stagingTableName, swapPartition, swapTable } 
 export const tableKind = defineAssetKind<TableAssetDefinition<any>>({
   name: 'table',
   shape: 'table',
-  async stage(asset, { spec, transaction, context, metadata }) {
+  async stage(asset, { spec, transaction, context, metadata, commitAside, afterAttempt }) {
     const staging = stagingTableName(asset.name, spec.runId);
     const handle = createTableOutput(transaction, staging, context.addMetadata);
     const tableContext: TableAssetContext<any> = {
@@ -41,10 +42,16 @@ export const tableKind = defineAssetKind<TableAssetDefinition<any>>({
         `asset ${asset.name} finished without creating its table; call context.output.createAs() or context.output.create()`,
       );
     }
-    const statements =
-      asset.partitions !== null && spec.partitionKey !== null
-        ? await swapPartition(transaction, asset.name, staging, staged, asset.partitions.column, spec.partitionKey)
-        : swapTable(asset.name, staging);
+    let statements = swapTable(asset.name, staging);
+    if (asset.partitions !== null && spec.partitionKey !== null) {
+      const swap = await swapPartition(transaction, asset.name, staging, staged, asset.partitions.column, spec.partitionKey);
+      if (swap.inPlace) {
+        const backup = partitionBackup(asset.name, asset.partitions.column, spec.partitionKey, spec.runId, spec.attempt);
+        await commitAside(takeBackup(backup));
+        afterAttempt(releaseBackup(backup));
+      }
+      statements = swap.statements;
+    }
     const empty = staged.rowCount === 0;
     return {
       outcome: { rowCount: staged.rowCount, empty, input: tableRef(asset, spec.partitionKey), metadata: { ...metadata(), columns: staged.columns } },

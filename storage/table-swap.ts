@@ -67,13 +67,21 @@ export function partitionRows(table: string, column: string, partitionKey: strin
   return sql`(SELECT * FROM ${identifier(table)} WHERE ${partitionFilter(column, partitionKey)})`;
 }
 
-function partitionFilter(column: string, partitionKey: string): Sql {
+/** Whether a row belongs to the partition. */
+export function partitionFilter(column: string, partitionKey: string): Sql {
   return sql`CAST(${identifier(column)} AS DATE) = CAST(${literal(partitionKey)} AS DATE)`;
 }
 
 /** Statements replacing the asset's table by the staging table. */
 export function swapTable(asset: string, staging: string): Sql {
   return sql`DROP TABLE IF EXISTS ${identifier(asset)}; ALTER TABLE ${identifier(staging)} RENAME TO ${identifier(asset)}`;
+}
+
+/** Statements swapping a partition in, and whether they replace rows of the existing table in place. */
+export interface PartitionSwap {
+  readonly statements: Sql;
+  /** Rows are deleted from and appended to the existing table (see `partition-backup.ts`). */
+  readonly inPlace: boolean;
 }
 
 /**
@@ -88,7 +96,7 @@ export async function swapPartition(
   staged: StagedTable,
   column: string,
   partitionKey: string,
-): Promise<Sql> {
+): Promise<PartitionSwap> {
   if (!staged.columns.some((candidate) => candidate.name === column)) {
     throw new WarehouseError(
       'DUCKDAG_PARTITION_COLUMN_MISSING',
@@ -106,10 +114,10 @@ export async function swapPartition(
     );
   }
   const existing = await describeTable(transaction, asset);
-  if (existing === null) return sql`ALTER TABLE ${source} RENAME TO ${identifier(asset)}`;
+  if (existing === null) return { statements: sql`ALTER TABLE ${source} RENAME TO ${identifier(asset)}`, inPlace: false };
   const target = identifier(asset);
   if (sameColumns(existing.columns, staged.columns)) {
-    return joinSql(
+    const statements = joinSql(
       [
         sql`DELETE FROM ${target} WHERE ${partitionFilter(column, partitionKey)}`,
         sql`INSERT INTO ${target} SELECT * FROM ${source}`,
@@ -117,9 +125,10 @@ export async function swapPartition(
       ],
       '; ',
     );
+    return { statements, inPlace: true };
   }
   const rebuilt = `${staging}_rebuilt`;
-  return joinSql(
+  const statements = joinSql(
     [
       sql`CREATE TABLE ${identifier(rebuilt)} AS SELECT * FROM ${target} WHERE NOT coalesce(${partitionFilter(column, partitionKey)}, false) UNION ALL BY NAME SELECT * FROM ${source}`,
       sql`DROP TABLE ${source}`,
@@ -127,6 +136,7 @@ export async function swapPartition(
     ],
     '; ',
   );
+  return { statements, inPlace: false };
 }
 
 function sameColumns(a: readonly ColumnSchema[], b: readonly ColumnSchema[]): boolean {

@@ -2,8 +2,8 @@
  * The warehouse: one DuckDB file holding every table asset, the stored values and the history.
  * One instance per command; the file is open only while the command runs, and a command that finds
  * it held by another process waits a bounded time, then gives up with `WarehouseBusyError`.
- * Opening brings the history schema up to this release (a reader first upgrades it as a writer
- * would); a warehouse of a newer release is refused, unchanged.
+ * Opening brings the history schema up to this release and repairs what a process killed during a
+ * swap left (a reader has a writer do both first); a warehouse of a newer release is refused, unchanged.
  * How the file is attached: `warehouse-attachment.ts`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { ConfigError, describeError, WarehouseBusyError } from '../core/kernel/e
 import type { Sql } from '../core/kernel/sql.ts';
 import { attachStatement, instanceOptions, useStatement } from './warehouse-attachment.ts';
 import { checkNotNewer, latestSchemaVersion, migrateHistory, readSchemaVersion } from './history-migrator.ts';
+import { hasPendingSwaps, repairPendingSwaps } from './partition-backup.ts';
 import { describeOwner, lockHolderPid, removeOwnerNote, writeOwnerNote } from './warehouse-owner.ts';
 
 export interface WarehouseOptions {
@@ -57,12 +58,15 @@ export class Warehouse {
     try {
       if (options.access === 'read_write') {
         writeOwnerNote(options.path, options.command);
-        await migrateHistory(await warehouse.connect(), options.path);
+        const connection = await warehouse.connect();
+        await migrateHistory(connection, options.path);
+        await repairPendingSwaps(connection);
         return warehouse;
       }
-      const current = await readSchemaVersion(await warehouse.connect());
+      const connection = await warehouse.connect();
+      const current = await readSchemaVersion(connection);
       checkNotNewer(current, options.path);
-      if (current.version === latestSchemaVersion) return warehouse;
+      if (current.version === latestSchemaVersion && !(await hasPendingSwaps(connection))) return warehouse;
     } catch (error) {
       warehouse.close();
       throw error;
