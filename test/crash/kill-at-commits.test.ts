@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { duckdagBin, repoRoot } from '../support/fixture-project.ts';
@@ -146,4 +146,31 @@ test('kills at random moments of a run leave every partition as it was or comple
     await duckdag(warehouse, ['materialize', '-p', partition, '--force'], env, delayMs);
     await assertAsBeforeOrNew(warehouse, old, fresh, `killed after ${delayMs} ms`);
   }
+});
+
+test('a kill before each WAL write of an unpartitioned table swap leaves the table as it was or completely new', async () => {
+  const project = join(dir, 'flat-project');
+  mkdirSync(project, { recursive: true });
+  writeFileSync(join(project, 'package.json'), '{ "type": "module", "private": true }\n');
+  writeFileSync(
+    join(project, 'duckdag.config.ts'),
+    `import { defineConfig, sql, tableAsset } from ${JSON.stringify(join(repoRoot, 'core/index.ts'))};
+     const rows = Number(process.env.ROWS);
+     const flat = tableAsset({ name: 'flat', materialize: async (_, ctx) => ctx.output.createAs(sql\`SELECT range AS n, repeat('x', 200) || range AS label FROM range(\${rows})\`) });
+     export default defineConfig({ assets: [flat], duckdb: { rowGroupSize: 16384 } });`,
+  );
+  const config = ['--config', join(project, 'duckdag.config.ts')];
+  const base = join(project, 'base.duckdb');
+  assert.equal((await duckdag(base, [...config, 'materialize'], { ROWS: '3' })).code, 0);
+  const count = async (warehouse: string) => JSON.parse((await duckdag(warehouse, [...config, 'query', 'SELECT count(*) AS n FROM flat', '--json'])).stdout)[0].n as number;
+  let kills = 0;
+  for (let write = 1; ; write += 1) {
+    const warehouse = join(project, `write-${write}.duckdb`);
+    copyFileSync(base, warehouse);
+    const run = await duckdag(warehouse, [...config, 'materialize'], { ROWS: '300000', LD_PRELOAD: shim, KILL_AT: `walwrite:${write}` });
+    if (run.signal !== 'SIGKILL') break;
+    kills += 1;
+    assert.ok([3, 300_000].includes(await count(warehouse)), `killed before WAL write ${write}: flat has ${await count(warehouse)} rows`);
+  }
+  assert.ok(kills >= 1);
 });
