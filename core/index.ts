@@ -22,7 +22,8 @@ export type {
 export { UpstreamEmptyPolicy } from './kernel/asset-definition.ts';
 export { AssetGraph } from './kernel/asset-graph.ts';
 export { selectAssets } from './kernel/asset-selection.ts';
-export { dailyPartitions, parsePartitionKey, todayPartitionKey, type DailyPartitions } from './kernel/daily-partitions.ts';
+export { dailyPartitions, parsePartitionKey, shiftPartitionKey, todayPartitionKey, type DailyPartitions } from './kernel/daily-partitions.ts';
+export { previousPartition, type PartitionOffsetDep } from './kernel/partition-mapping.ts';
 export { duckdagVersion } from './kernel/duckdag-version.ts';
 export {
   AssetFailure,

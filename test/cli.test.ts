@@ -80,7 +80,7 @@ test('materialize --dry-run --json prints the plan with what each step reads fro
       kind: 'table',
       compute: 'sql',
       partitionKey: '2026-11-24',
-      reads: [{ asset: 'numbers', partitionKey: '2026-11-24', input: 'numbers', source: 'warehouse' }],
+      reads: [{ asset: 'numbers', partitionKey: '2026-11-24', input: 'numbers', partitionOffset: 0, source: 'warehouse' }],
       resourceKeys: [],
     },
   ]);

@@ -45,7 +45,10 @@ export function describePlan(plan: RunPlan): string {
   const lines = [`plan: ${plan.steps.length} assets, partition ${plan.partitionKey}`];
   plan.steps.forEach((step, index) => {
     const partition = step.partitionKey === null ? '' : ` [${step.partitionKey}]`;
-    const reads = step.reads.map((read) => `${read.asset}${read.source === 'warehouse' ? ' (stored)' : ''}`);
+    const reads = step.reads.map((read) => {
+      const at = read.partitionOffset === 0 ? '' : `@${read.partitionKey}`;
+      return `${read.asset}${at}${read.source === 'run' ? '' : read.source === 'warehouse' ? ' (stored)' : ' (missing)'}`;
+    });
     lines.push(`${String(index + 1).padStart(3)}. ${step.asset} (${step.kind})${partition}${reads.length === 0 ? '' : ` ← ${reads.join(', ')}`}`);
   });
   return lines.join('\n');

@@ -5,6 +5,7 @@
  * and read downstream. `sqlAsset`, `tableAsset` and `valueAsset` build the built-in kinds.
  */
 import type { DailyPartitions } from './daily-partitions.ts';
+import type { PartitionOffsetDep } from './partition-mapping.ts';
 import type { ResourceTypes } from './resources.ts';
 import type { ResolvedRetryPolicy, RetryPolicy } from './retry-policy.ts';
 import type { Sql, SqlValue } from './sql.ts';
@@ -106,12 +107,22 @@ export interface ValueAssetContext<T = unknown, R = {}> extends AssetExecutionCo
   previousValue(): Promise<T | null>;
 }
 
-/** Upstream assets by input name. */
-export type AssetDeps = Readonly<Record<string, AnyAssetsDefinition>>;
+/** Upstream assets by input name, as written: an asset, or another partition of one (`previousPartition`). */
+export type AssetDeps = Readonly<Record<string, AnyAssetsDefinition | PartitionOffsetDep>>;
 
-/** What one upstream asset is handed as: the input of its kind, or its empty input under `run`. */
+/** Upstream assets by input name, as resolved. */
+export type UpstreamAssets = Readonly<Record<string, AnyAssetsDefinition>>;
+
+/**
+ * What one upstream is handed as: the input of its kind, or its empty input under `run`; another
+ * partition of it, or `null` when the warehouse does not hold that partition.
+ */
 export type InputOf<A, P extends UpstreamEmptyPolicy> =
-  A extends AssetsDefinition<infer I, infer E> ? (P extends 'run' ? I | E : I) : never;
+  A extends PartitionOffsetDep<infer D>
+    ? (D extends AssetsDefinition<infer I, infer E> ? I | E | null : never)
+    : A extends AssetsDefinition<infer I, infer E>
+      ? (P extends 'run' ? I | E : I)
+      : never;
 
 /** The inputs of an asset whose deps are `D`. */
 export type AssetInputs<D extends AssetDeps, P extends UpstreamEmptyPolicy = 'skip'> = {
@@ -127,7 +138,9 @@ export interface AssetsDefinition<Input = unknown, EmptyInput = Input, Resources
   /** The registered kind that materializes and stores it: `table`, `value`, … */
   readonly kind: string;
   /** Upstream assets, keyed by input name. */
-  readonly deps: AssetDeps;
+  readonly deps: UpstreamAssets;
+  /** Inputs read at another partition than the run's: input name → days from the run's partition. */
+  readonly partitionOffsets: Readonly<Record<string, number>>;
   /** Keys of the resources its code is handed. */
   readonly resourceKeys: readonly string[];
   readonly description: string;

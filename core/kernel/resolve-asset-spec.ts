@@ -1,8 +1,9 @@
 /**
  * Checks the fields every asset shares and applies their defaults, once, when the asset is defined.
  */
-import type { AssetDeps, AssetSpec, AssetsDefinition } from './asset-definition.ts';
+import type { AnyAssetsDefinition, AssetDeps, AssetSpec, AssetsDefinition } from './asset-definition.ts';
 import { DefinitionError } from './errors.ts';
+import { isPartitionOffsetDep } from './partition-mapping.ts';
 import type { ResourceTypes } from './resources.ts';
 import { resolveRetryPolicy } from './retry-policy.ts';
 
@@ -25,13 +26,26 @@ export function resolveAssetSpec<K extends string>(
       `asset name "${String(spec.name)}" is invalid: use snake_case (a lowercase letter, then lowercase letters, digits or _; at most 63 characters)`,
     );
   }
+  const deps: Record<string, AnyAssetsDefinition> = {};
+  const partitionOffsets: Record<string, number> = {};
   for (const [input, dep] of Object.entries(spec.deps ?? {})) {
-    if (typeof dep !== 'object' || dep === null || typeof dep.name !== 'string') {
+    const upstream = isPartitionOffsetDep(dep) ? dep.asset : dep;
+    if (typeof upstream !== 'object' || upstream === null || typeof upstream.name !== 'string') {
       throw new DefinitionError(
         'DUCKDAG_ASSET_DEP_INVALID',
-        `asset ${spec.name}: dependency "${input}" is not an asset definition (got ${String(dep)}); was it defined after this asset?`,
+        `asset ${spec.name}: dependency "${input}" is not an asset definition (got ${String(upstream)}); was it defined after this asset?`,
       );
     }
+    if (isPartitionOffsetDep(dep)) {
+      if (spec.partitions === undefined || upstream.partitions === null) {
+        throw new DefinitionError(
+          'DUCKDAG_PARTITION_MAPPING_INVALID',
+          `asset ${spec.name}: dependency "${input}" reads another partition of ${upstream.name}, so both must be partitioned by day`,
+        );
+      }
+      partitionOffsets[input] = dep.partitionOffset;
+    }
+    deps[input] = upstream;
   }
   const onUpstreamEmpty = spec.onUpstreamEmpty ?? 'skip';
   if (onUpstreamEmpty !== 'skip' && onUpstreamEmpty !== 'run') {
@@ -44,7 +58,8 @@ export function resolveAssetSpec<K extends string>(
     name: spec.name,
     kind,
     compute,
-    deps: spec.deps ?? {},
+    deps,
+    partitionOffsets,
     resourceKeys: Object.keys(spec.resources ?? {}).sort(),
     description: spec.description ?? '',
     group: spec.group ?? 'default',

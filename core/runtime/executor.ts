@@ -127,7 +127,7 @@ class PlanExecution {
   }
 
   async #step(step: PlanStep): Promise<Settled> {
-    const inRun = await Promise.all(step.reads.filter((read) => read.source === 'run').map((read) => this.#settled.get(read.asset)!));
+    const inRun = await Promise.all([...new Set(step.reads.filter((read) => read.source === 'run').map((read) => read.asset))].map((name) => this.#settled.get(name)!));
     const blocked = blockedBy(this.#graph.get(step.asset), inRun.map((upstream) => [upstream.result.asset, upstream.state] as const));
     if (blocked !== null) return this.#notRun(step, new Date(), 0, blocked);
     return this.#limit(() => this.#run(step, new Map(inRun.map((upstream) => [upstream.result.asset, upstream.state]))));
@@ -141,12 +141,21 @@ class PlanExecution {
       if (this.#signal.aborted) throw new CancelledError('the run was cancelled before this asset started');
       this.#emit({ type: 'asset_started', asset: step.asset });
       const upstream = new Map(inRun);
+      const inputs: Record<string, unknown> = {};
       for (const read of step.reads) {
-        if (read.source === 'warehouse') upstream.set(read.asset, stateOf(read.asset, await this.#store.load(this.#graph.get(read.asset), read.partitionKey)));
+        if (read.source === 'run') {
+          inputs[read.input] = inputOf(inRun.get(read.asset)!);
+        } else if (read.source === 'missing') {
+          inputs[read.input] = null;
+        } else {
+          const loaded = await this.#store.load(this.#graph.get(read.asset), read.partitionKey);
+          inputs[read.input] = loaded.input;
+          // Another partition of an upstream is context: its emptiness skips nothing.
+          if (read.partitionOffset === 0) upstream.set(read.asset, stateOf(read.asset, loaded));
+        }
       }
       const blocked = blockedBy(asset, [...upstream]);
       if (blocked !== null) return await this.#notRun(step, startedAt, 0, blocked);
-      const inputs = Object.fromEntries(step.reads.map((read) => [read.input, inputOf(upstream.get(read.asset)!)]));
       const resources = Object.fromEntries(step.resourceKeys.map((key) => [key, this.#resources[key]]));
       const outcome = await withRetries(
         asset.retry,

@@ -1,11 +1,13 @@
 /**
  * A run's plan, a value before it is an action: the selected assets in the order they run, what
  * each reads (from an earlier step of the run, or from the warehouse), and what is known up front.
- * An upstream that is neither selected nor in the warehouse is an error before anything runs.
+ * An upstream that is neither selected nor in the warehouse is an error before anything runs,
+ * except another partition of one (`previousPartition`): missing, its input is `null`.
  * `duckdag materialize --dry-run` prints it; the executor runs it.
  */
 import type { AssetGraph } from '../kernel/asset-graph.ts';
 import { selectAssets } from '../kernel/asset-selection.ts';
+import { shiftPartitionKey } from '../kernel/daily-partitions.ts';
 import { PlanError } from '../kernel/errors.ts';
 import { holdingKey, type AssetPartition, type AssetStore } from './asset-store.ts';
 
@@ -21,8 +23,13 @@ export interface PlanRequest {
 export interface PlannedRead extends AssetPartition {
   /** The input name the asset's code receives it under. */
   readonly input: string;
-  /** `run`: materialized by an earlier step of this run; `warehouse`: as stored by an earlier run. */
-  readonly source: 'run' | 'warehouse';
+  /** Days from the run's partition (0: the same partition). */
+  readonly partitionOffset: number;
+  /**
+   * `run`: materialized by an earlier step of this run; `warehouse`: as stored by an earlier run;
+   * `missing`: another partition the warehouse does not hold, handed over as `null`.
+   */
+  readonly source: 'run' | 'warehouse' | 'missing';
 }
 
 export interface PlanStep extends AssetPartition {
@@ -46,9 +53,11 @@ export function warehouseReads(graph: AssetGraph, request: PlanRequest): AssetPa
   const selected = new Set(selectAssets(graph, request.select, request.exclude));
   const wanted = new Map<string, AssetPartition>();
   for (const name of selected) {
-    for (const dep of Object.values(graph.get(name).deps)) {
-      if (selected.has(dep.name)) continue;
-      const read = { asset: dep.name, partitionKey: partitionOf(graph, dep.name, request.partitionKey) };
+    const asset = graph.get(name);
+    for (const [input, dep] of Object.entries(asset.deps)) {
+      const offset = asset.partitionOffsets[input] ?? 0;
+      if (offset === 0 && selected.has(dep.name)) continue;
+      const read = { asset: dep.name, partitionKey: partitionOf(graph, dep.name, request.partitionKey, offset) };
       wanted.set(holdingKey(read), read);
     }
   }
@@ -66,9 +75,11 @@ export function planRun(graph: AssetGraph, request: PlanRequest, holdings: Reado
   const steps = names.map((name): PlanStep => {
     const asset = graph.get(name);
     const reads = Object.entries(asset.deps).map(([input, dep]): PlannedRead => {
-      const read = { asset: dep.name, partitionKey: partitionOf(graph, dep.name, request.partitionKey), input };
-      if (selected.has(dep.name)) return { ...read, source: 'run' };
+      const partitionOffset = asset.partitionOffsets[input] ?? 0;
+      const read = { asset: dep.name, partitionKey: partitionOf(graph, dep.name, request.partitionKey, partitionOffset), input, partitionOffset };
+      if (partitionOffset === 0 && selected.has(dep.name)) return { ...read, source: 'run' };
       if (!holdings.has(holdingKey(read))) {
+        if (partitionOffset !== 0) return { ...read, source: 'missing' };
         missing.push(
           `asset ${name}: upstream ${dep.name} is not selected and has no materialization${read.partitionKey === null ? '' : ` for partition ${read.partitionKey}`} in the warehouse; select it too (--select +${name})`,
         );
@@ -93,6 +104,6 @@ export async function buildPlan(graph: AssetGraph, request: PlanRequest, store: 
   return planRun(graph, request, await store.holdings(warehouseReads(graph, request)));
 }
 
-function partitionOf(graph: AssetGraph, name: string, partitionKey: string): string | null {
-  return graph.get(name).partitions === null ? null : partitionKey;
+function partitionOf(graph: AssetGraph, name: string, partitionKey: string, offset = 0): string | null {
+  return graph.get(name).partitions === null ? null : shiftPartitionKey(partitionKey, offset);
 }

@@ -2,7 +2,7 @@
  * Type-level specifications, checked by `npm run typecheck` (not run): each `@ts-expect-error`
  * fails the type check if the mistake below it ever stops being a compile error.
  */
-import { defineConfig, resource, sql, sqlAsset, tableAsset, valueAsset } from 'duckdag';
+import { dailyPartitions, defineConfig, previousPartition, resource, sql, sqlAsset, tableAsset, valueAsset } from 'duckdag';
 
 interface MailTransport {
   send(to: string): Promise<void>;
@@ -58,3 +58,13 @@ export const wrongResourceType = defineConfig({ assets: [alert], resources: { ma
 export const noResources = defineConfig({ assets: [alert] });
 
 export const noneNeeded = defineConfig({ assets: [numbers, report] });
+
+const dailyReport = valueAsset({ name: 'daily_report', partitions: dailyPartitions('day'), compute: () => ({ count: 1 }) });
+
+export const previousDayIsNullable = valueAsset({
+  name: 'previous_day_is_nullable',
+  partitions: dailyPartitions('day'),
+  deps: { yesterday: previousPartition(dailyReport) },
+  // @ts-expect-error the previous partition may be missing: its input can be null
+  compute: ({ yesterday }) => yesterday.count,
+});
