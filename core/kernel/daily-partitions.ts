@@ -38,3 +38,10 @@ export function parsePartitionKey(key: string, source = '--partition'): string {
 export function todayPartitionKey(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/** The partition key `days` days after `key` (before it, when negative). */
+export function shiftPartitionKey(key: string, days: number): string {
+  const date = new Date(`${key}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
