@@ -87,7 +87,8 @@ function renderSvg(data: GraphData, layout: GraphLayout): string {
       `<title>${escapeXml(title)}</title>${shape(asset.shape, box)}` +
       `<text class="name" x="10" y="19">${escapeXml(truncate(asset.name, Math.floor((box.width - 20) / nameCharWidth)))}</text>` +
       `<text class="summary" x="10" y="36">${escapeXml(truncate(status?.summary ?? asset.kind, chars))}</text>` +
-      `<text class="status-line" x="10" y="51"><title>${escapeXml(status?.detail ?? status?.statusLine ?? '')}</title>${escapeXml(truncate(status?.statusLine ?? '', chars))}</text></g>`
+      `<g class="status"><title>${escapeXml(status?.detail ?? status?.statusLine ?? '')}</title>` +
+      `<text class="status-line" x="10" y="51">${escapeXml(truncate(status?.statusLine ?? '', chars))}</text></g></g>`
     );
   });
   return (

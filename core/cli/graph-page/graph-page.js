@@ -164,12 +164,8 @@
       const chars = Number(node.getAttribute('data-chars'));
       node.setAttribute('data-status', status.status);
       setText(node.querySelector('.summary'), truncate(status.summary, chars));
-      const line = node.querySelector('.status-line');
-      if (line !== null) {
-        line.lastChild?.remove();
-        line.append(truncate(status.statusLine, chars));
-        setText(line.querySelector('title'), status.detail ?? status.statusLine);
-      }
+      setText(node.querySelector('.status-line'), truncate(status.statusLine, chars));
+      setText(node.querySelector('.status > title'), status.detail ?? status.statusLine);
     }
     /** @type {Map<string, number>} */
     const counts = new Map();
