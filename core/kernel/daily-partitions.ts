@@ -39,7 +39,7 @@ export function todayPartitionKey(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** The key `days` days from `key` (negative: earlier). */
+/** The partition key `days` days after `key` (before it, when negative). */
 export function shiftPartitionKey(key: string, days: number): string {
   const date = new Date(`${key}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);

@@ -48,7 +48,8 @@ export function useChromium(): () => Promise<Browser> {
   return () => (browser ??= launchChromium());
 }
 
-async function launchChromium(): Promise<Browser> {
+/** A new headless Chromium; the caller closes it. */
+export async function launchChromium(): Promise<Browser> {
   const build = process.env.CHROMIUM_PATH ? { executablePath: process.env.CHROMIUM_PATH, env: {} } : await bundledChromium();
   try {
     return await chromium.launch({ executablePath: build.executablePath, args: chromiumArgs, env: { ...process.env, ...build.env } });

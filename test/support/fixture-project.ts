@@ -5,9 +5,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from './temp-dir.ts';
+import { type Cleanup, tempDir } from './temp-dir.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const duckdagBin = join(repoRoot, 'core/bin/duckdag.js');
@@ -41,7 +40,7 @@ export interface CliRun {
 }
 
 /** Writes `files` (path → contents) into a temp project; `duckdag.config.ts` is the config. */
-export function fixtureProject(t: TestContext, files: Readonly<Record<string, string>>): FixtureProject {
+export function fixtureProject(t: Cleanup, files: Readonly<Record<string, string>>): FixtureProject {
   const dir = tempDir(t, 'duckdag-fixture-');
   writeFileSync(join(dir, 'package.json'), '{ "type": "module", "private": true }\n');
   for (const [path, contents] of Object.entries(files)) {
