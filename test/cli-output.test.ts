@@ -26,14 +26,14 @@ test('tables print a rule under the header and none between rows', async (t) => 
 });
 
 test('graph --format with an unknown format exits 2 listing the valid formats', async (t) => {
-  const run = await smallProject(t).run(['graph', '--format', 'svg']);
+  const run = await smallProject(t).run(['graph', '--format', 'png']);
   assert.equal(run.code, 2);
   assert.equal(run.stdout, '');
-  assert.match(run.stderr, /Argument: format, Given: "svg", Choices: "dot", "mermaid", "json"/);
+  assert.match(run.stderr, /Argument: format, Given: "png", Choices: "dot", "mermaid", "json", "svg", "html"/);
 });
 
 test('a usage error under --json is printed as JSON with code DUCKDAG_USAGE', async (t) => {
-  const run = await smallProject(t).run(['graph', '--format', 'svg', '--json']);
+  const run = await smallProject(t).run(['graph', '--format', 'png', '--json']);
   assert.equal(run.code, 2);
   assert.equal(JSON.parse(run.stdout).error.code, 'DUCKDAG_USAGE');
 });
