@@ -57,4 +57,12 @@ export const historyMigrations: readonly HistoryMigration[] = [
     name: 'runs record the duckdag release that ran them',
     statements: [`ALTER TABLE duckdag.runs ADD COLUMN duckdag_version VARCHAR`],
   },
+  {
+    version: 3,
+    name: 'materializations record the code version and the upstream assets they were made with',
+    statements: [
+      `ALTER TABLE duckdag.materializations ADD COLUMN code_version VARCHAR`,
+      `ALTER TABLE duckdag.materializations ADD COLUMN upstream VARCHAR[]`,
+    ],
+  },
 ];

@@ -21,7 +21,7 @@ export async function materializeAttempt(
 ): Promise<AttemptOutcome> {
   const transaction = new AssetTransaction(connection, spec.signal);
   try {
-    const { context, metadata } = createAssetContext(asset.name, spec, transaction);
+    const { context, metadata } = createAssetContext(asset, spec, transaction);
     const staged = await kind.stage(asset, { spec, transaction, context, metadata });
     const record = materializationInsert({
       runId: spec.runId,
@@ -35,6 +35,8 @@ export async function materializeAttempt(
       error: null,
       reason: null,
       metadata: staged.outcome.metadata,
+      codeVersion: spec.codeVersion,
+      upstream: Object.values(asset.deps).map((upstream) => upstream.name),
     });
     await transaction.commit(joinSql([staged.statements, record], ';\n').text);
     return staged.outcome;
