@@ -6,7 +6,7 @@
  * `analysis-cache.ts`, which runs it only when a source file changed.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node, Project, ts, type SourceFile } from 'ts-morph';
 import { SqlReadsParser, type TableRead } from '../../storage/sql-table-reads.ts';
@@ -19,6 +19,7 @@ import { outputTableName, sourcePosition, sqlText, StaticSqlEvaluator, type Stat
 /** duckdag's public entry point, whose exports define assets. */
 const duckdagEntry = fileURLToPath(new URL('../index.ts', import.meta.url));
 const frameworkDirs = ['core', 'storage'].map((dir) => fileURLToPath(new URL(`../../${dir}/`, import.meta.url)));
+const kernelDir = fileURLToPath(new URL('../kernel/', import.meta.url));
 
 /** Schemas a project may read without declaring them: duckdag's own history. */
 const knownSchemas = new Set(['duckdag']);
@@ -31,16 +32,17 @@ export interface AnalysisRun {
 
 export async function analyzeProject(configPath: string): Promise<AnalysisRun> {
   const tsconfig = nearestTsconfig(dirname(configPath));
-  // Only names are resolved, never types checked: the standard library and @types are not needed.
-  const lean = { noLib: true, types: [] as string[] };
+  // Only names are resolved, never types checked: the standard library, @types and installed
+  // packages are not needed, and the files are added here rather than by the compiler's resolution.
+  const lean = { noLib: true, noResolve: true, types: [] as string[] };
   const project =
     tsconfig === undefined
       ? new Project({
+          skipFileDependencyResolution: true,
           compilerOptions: { ...lean, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, allowImportingTsExtensions: true, allowJs: true, noEmit: true },
         })
-      : new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true, compilerOptions: lean });
-  project.addSourceFileAtPath(configPath);
-  project.resolveSourceFileDependencies();
+      : new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, compilerOptions: lean });
+  addProjectFiles(project, configPath);
   const symbols = duckdagSymbols(project, duckdagEntry);
   const isProjectFile = (file: SourceFile) => {
     const path = file.getFilePath();
@@ -59,6 +61,25 @@ export async function analyzeProject(configPath: string): Promise<AnalysisRun> {
   } finally {
     parser.close();
   }
+}
+
+/**
+ * The config and every project file it imports, followed through relative imports; and of duckdag,
+ * its entry point and kernel, where the definitions the project's code refers to are declared.
+ */
+function addProjectFiles(project: Project, configPath: string): void {
+  const pending = [configPath];
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    if (project.getSourceFile(path) !== undefined) continue;
+    const file = project.addSourceFileAtPath(path);
+    for (const specifier of [...file.getImportDeclarations(), ...file.getExportDeclarations()].map((declaration) => declaration.getModuleSpecifierValue())) {
+      if (specifier === undefined || !(specifier.startsWith('.') || isAbsolute(specifier))) continue;
+      const target = resolve(dirname(path), specifier);
+      if (existsSync(target) && !target.includes(`${sep}node_modules${sep}`) && !frameworkDirs.some((dir) => target.startsWith(dir))) pending.push(target);
+    }
+  }
+  project.addSourceFileAtPathIfExists(duckdagEntry);
+  project.addSourceFilesAtPaths(join(kernelDir, '*.ts'));
 }
 
 function nearestTsconfig(dir: string): string | undefined {
