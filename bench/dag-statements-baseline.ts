@@ -40,6 +40,8 @@ for (let i = 0; i < Number(countText); i += 1) {
     error: null,
     reason: null,
     metadata: { columns: staged.columns },
+    codeVersion: null,
+    upstream: [],
   });
   await connection.run(`${swapTable(asset, staging).text};\n${record.text};\nCOMMIT`);
 }

@@ -71,4 +71,12 @@ export const historyMigrations: readonly HistoryMigration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'materializations record the code version and the upstream assets they were made with',
+    statements: [
+      `ALTER TABLE duckdag.materializations ADD COLUMN code_version VARCHAR`,
+      `ALTER TABLE duckdag.materializations ADD COLUMN upstream VARCHAR[]`,
+    ],
+  },
 ];

@@ -1,10 +1,11 @@
 /**
  * The questions the CLI asks of the history: the latest materialization per asset and partition,
- * and the recent runs with their outcome counts.
+ * the recent runs with their outcome counts, and what staleness is judged against.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { literal } from '../core/kernel/sql.ts';
-import { readTable } from './read-rows.ts';
+import type { RecordedMaterialization } from '../core/kernel/staleness.ts';
+import { readRows, readTable } from './read-rows.ts';
 
 export interface TableRows {
   readonly columns: string[];
@@ -45,4 +46,24 @@ export async function recentRuns(connection: DuckDBConnection, limit: number): P
      ORDER BY r.started_at DESC
      LIMIT ${literal(limit).text}`,
   );
+}
+
+/**
+ * The latest materialization or skip of every asset and partition, with the code version and
+ * upstream assets it was made with: what staleness is judged against.
+ */
+export async function recordedMaterializations(connection: DuckDBConnection): Promise<(asset: string, partitionKey: string | null) => RecordedMaterialization | undefined> {
+  const rows = await readRows<{ asset: string; partition_key: string | null; code_version: string | null; upstream: string[] | null; started_ms: number; finished_ms: number }>(
+    connection,
+    `SELECT asset, partition_key, code_version, upstream, epoch_ms(started_at) AS started_ms, epoch_ms(finished_at) AS finished_ms
+     FROM duckdag.materializations WHERE status IN ('materialized', 'skipped')
+     QUALIFY row_number() OVER (PARTITION BY asset, partition_key ORDER BY finished_at DESC) = 1`,
+  );
+  const byKey = new Map(
+    rows.map((row) => [
+      `${row.asset}@${row.partition_key ?? ''}`,
+      { codeVersion: row.code_version, upstream: row.upstream, startedAt: Number(row.started_ms), finishedAt: Number(row.finished_ms) },
+    ]),
+  );
+  return (asset, partitionKey) => byKey.get(`${asset}@${partitionKey ?? ''}`);
 }

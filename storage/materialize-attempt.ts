@@ -24,7 +24,7 @@ export async function materializeAttempt(
   const transaction = new AssetTransaction(connection, spec.signal);
   const afterwards: Sql[] = [];
   try {
-    const { context, metadata } = createAssetContext(asset.name, spec, transaction);
+    const { context, metadata } = createAssetContext(asset, spec, transaction);
     const staged = await kind.stage(asset, {
       spec,
       transaction,
@@ -45,6 +45,8 @@ export async function materializeAttempt(
       error: null,
       reason: null,
       metadata: staged.outcome.metadata,
+      codeVersion: spec.codeVersion,
+      upstream: Object.values(asset.deps).map((upstream) => upstream.name),
     });
     await transaction.commit(joinSql([staged.statements, record], ';\n').text);
     return staged.outcome;

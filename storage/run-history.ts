@@ -14,16 +14,19 @@ export interface MaterializationRecord extends Omit<OutcomeRecord, 'status'> {
   readonly status: MaterializationStatus;
   readonly rowCount: number | null;
   readonly metadata: AssetMetadata;
+  /** The upstream assets it was declared with. */
+  readonly upstream: readonly string[];
 }
 
 /** The statement recording a materialization or another outcome, to send along with other statements. */
 export function materializationInsert(record: MaterializationRecord): Sql {
   return sql`INSERT INTO duckdag.materializations
-      (run_id, asset, partition_key, status, row_count, started_at, finished_at, duration_ms, attempts, error, reason, metadata)
+      (run_id, asset, partition_key, status, row_count, started_at, finished_at, duration_ms, attempts, error, reason, metadata, code_version, upstream)
     VALUES (
       ${record.runId}, ${record.asset}, ${record.partitionKey}, ${record.status}, ${record.rowCount},
       ${record.startedAt}, ${record.finishedAt}, ${record.finishedAt.getTime() - record.startedAt.getTime()},
-      ${record.attempts}, ${record.error}, ${record.reason}, CAST(${JSON.stringify(record.metadata)} AS JSON))`;
+      ${record.attempts}, ${record.error}, ${record.reason}, CAST(${JSON.stringify(record.metadata)} AS JSON),
+      ${record.codeVersion}, CAST(${[...record.upstream]} AS VARCHAR[]))`;
 }
 
 /** The run history on one connection of the command's, one statement at a time. */

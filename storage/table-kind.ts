@@ -11,13 +11,14 @@ import { partitionBackup, releaseBackup, takeBackup } from './partition-backup.t
 import { runUserCode } from './run-user-code.ts';
 import { createTableOutput } from './table-output.ts';
 import { countRows, partitionRows, stagingTableName, swapPartition, swapTable } from './table-swap.ts';
+import { undeclaredReadsCheck } from './undeclared-reads.ts';
 
 export const tableKind = defineAssetKind<TableAssetDefinition<any>>({
   name: 'table',
   shape: 'table',
   async stage(asset, { spec, transaction, context, metadata, commitAside, afterAttempt }) {
     const staging = stagingTableName(asset.name, spec.runId);
-    const handle = createTableOutput(transaction, staging, context.addMetadata);
+    const handle = createTableOutput(transaction, staging, context.addMetadata, undeclaredReadsCheck(asset, spec.projectAssets, transaction.connection));
     const tableContext: TableAssetContext<any> = {
       ...context,
       execute: (statement) => {

@@ -6,6 +6,7 @@ import type { DuckDBAppender } from '@duckdb/node-api';
 import type { AppendValue, AssetMetadata, RowAppender, TableOutput } from '../core/kernel/asset-definition.ts';
 import { identifier } from '../core/kernel/sql.ts';
 import type { AssetTransaction } from './asset-transaction.ts';
+import type { ReadsCheck } from './undeclared-reads.ts';
 import { describeTable, describeTableQuery, readDescription, type StagedTable } from './table-swap.ts';
 
 export interface TableOutputHandle {
@@ -18,7 +19,12 @@ export interface TableOutputHandle {
   close(): void;
 }
 
-export function createTableOutput(transaction: AssetTransaction, stagingTable: string, addMetadata: (entries: AssetMetadata) => void): TableOutputHandle {
+export function createTableOutput(
+  transaction: AssetTransaction,
+  stagingTable: string,
+  addMetadata: (entries: AssetMetadata) => void,
+  checkReads: ReadsCheck,
+): TableOutputHandle {
   const table = identifier(stagingTable);
   let appender: DuckDBAppender | null = null;
   // What createAs learnt about the staged table, valid until the code touches the warehouse again.
@@ -30,6 +36,7 @@ export function createTableOutput(transaction: AssetTransaction, stagingTable: s
     table,
     createAs: async (query) => {
       addMetadata({ query: query.text });
+      await checkReads(query.text);
       const reader = await transaction.read(`CREATE TABLE ${table.text} AS ${query.text};\n${describeTableQuery(stagingTable).text}`);
       described = readDescription(reader);
     },

@@ -9,11 +9,12 @@ const layers: readonly (readonly [string, number])[] = [
   ['core/kernel/', 0],
   ['core/runtime/', 1],
   ['storage/', 2],
-  ['core/project/', 3],
-  ['core/cli/', 4],
-  ['core/index.ts', 5],
-  ['core/testing.ts', 5],
-  ['core/bin/', 6],
+  ['core/analysis/', 3],
+  ['core/project/', 4],
+  ['core/cli/', 5],
+  ['core/index.ts', 6],
+  ['core/testing.ts', 6],
+  ['core/bin/', 7],
 ];
 
 function layerOf(file: string): number | undefined {
@@ -52,6 +53,12 @@ test('only storage/ imports DuckDB', () => {
   const importers = [...framework, ...project].filter((file) => importsOf(file).some((specifier) => specifier.startsWith('@duckdb/')));
   assert.ok(importers.length > 0);
   assert.deepEqual(importers.filter((file) => !file.startsWith('storage/')), []);
+});
+
+test('only static analysis imports ts-morph', () => {
+  const importers = [...framework, ...project].filter((file) => importsOf(file).includes('ts-morph'));
+  assert.ok(importers.length > 0);
+  assert.deepEqual(importers.filter((file) => !file.startsWith('core/analysis/')), []);
 });
 
 test('the framework never imports the pipeline', () => {

@@ -14,8 +14,11 @@ const loaders = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js':
 
 const metaNames = { url: '__duckdag_import_meta_url', dirname: '__duckdag_import_meta_dirname', filename: '__duckdag_import_meta_filename' };
 
-/** Packages never bundled: native code has to be loaded by Node from its own folder. */
-const nativePackages = ['@duckdb/node-bindings'];
+/**
+ * Packages never bundled: native code has to be loaded by Node from its own folder, and ts-morph
+ * (with the TypeScript compiler, one large file already) is loaded only by static analysis.
+ */
+const unbundledPackages = ['@duckdb/node-bindings', 'ts-morph'];
 
 /** Bundled CommonJS code calls `require`, which an ES module must be given. */
 const requireBanner = "import { createRequire as __duckdagCreateRequire } from 'node:module'; const require = __duckdagCreateRequire(import.meta.url);";
@@ -61,7 +64,7 @@ export async function compiledBuild({ cacheDir, name, root, packages, settings, 
 /**
  * The options every duckdag build shares: split ES modules for Node 20, names kept (errors and
  * classes are reported by name), and source maps so that stack traces name the `.ts` file and line.
- * With `packages: 'bundle'`, npm packages are compiled in (except native ones): a package of many
+ * With `packages: 'bundle'`, npm packages are compiled in (except those in `unbundledPackages`): a package of many
  * small modules loads much faster as one file (yargs 0.10 → 0.06 s, @duckdb/node-api 0.09 → 0.07 s).
  * With `'external'` Node loads them, as a project's config needs: its packages are the project's.
  * @param {import('./build-cache.js').FileStamp[]} loaded collects the stamp of every file the build
@@ -77,7 +80,7 @@ export function compileOptions(loaded, packages, root) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    ...(packages === 'bundle' ? { external: nativePackages, banner: { js: requireBanner } } : { packages: 'external' }),
+    ...(packages === 'bundle' ? { external: unbundledPackages, banner: { js: requireBanner } } : { packages: 'external' }),
     keepNames: true,
     sourcemap: 'linked',
     sourcesContent: false,

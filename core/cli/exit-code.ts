@@ -2,7 +2,7 @@
 export const ExitCode = {
   /** Every selected asset materialized or was skipped. */
   ok: 0,
-  /** An asset failed (or a query did). */
+  /** An asset failed (or a query did, or `lint` found errors). */
   assetFailed: 1,
   /** Usage, definition or configuration error; a warehouse written by a newer duckdag. */
   usage: 2,

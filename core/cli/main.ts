@@ -9,6 +9,7 @@ import { type CliIo, processIo } from './cli-io.ts';
 import { CliSession, type GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
 import { graphCommand } from './graph-command.ts';
+import { lintCommand } from './lint-command.ts';
 import { listCommand } from './list-command.ts';
 import { materializeCommand } from './materialize-command.ts';
 import { queryCommand } from './query-command.ts';
@@ -43,7 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), i
       // Thrown, not recorded: yargs would otherwise still run the command with the invalid value.
       throw new ConfigError('DUCKDAG_USAGE', `${message ?? 'invalid usage'}\nRun \`duckdag --help\` for usage.`);
     }) as unknown as Argv<GlobalOptions>;
-  for (const register of [materializeCommand, listCommand, statusCommand, runsCommand, queryCommand, graphCommand]) {
+  for (const register of [materializeCommand, listCommand, statusCommand, runsCommand, queryCommand, graphCommand, lintCommand]) {
     cli = register(cli, session);
   }
   try {

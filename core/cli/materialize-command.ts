@@ -6,7 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
+import { selectAssets, usesStale } from '../kernel/asset-selection.ts';
 import { parsePartitionKey, todayPartitionKey } from '../kernel/daily-partitions.ts';
+import { SelectionError } from '../kernel/errors.ts';
+import { outOfDate } from '../kernel/staleness.ts';
+import type { PlanRequest } from '../runtime/run-plan.ts';
+import type { Warehouse } from '../../storage/warehouse.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
 
@@ -16,34 +21,51 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
     'Materialize assets into the warehouse',
     (command) =>
       command
-        .option('select', { alias: 's', type: 'string', default: '*', describe: 'Assets to materialize: name, +name, name+, 2+name, tag:k=v, group:g, *; comma-separated' })
+        .option('select', { alias: 's', type: 'string', default: '*', describe: 'Assets to materialize: name, +name, name+, 2+name, tag:k=v, group:g, stale, *; comma-separated' })
         .option('exclude', { alias: 'x', type: 'string', describe: 'Assets to leave out, same syntax' })
         .option('partition', { alias: 'p', type: 'string', describe: 'Partition date YYYY-MM-DD (default: today, UTC)' })
         .option('force', { type: 'boolean', default: false, describe: 'Redo side effects already done for the partition (e.g. send the email again)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (what would run, and what it reads) without running it' })
         .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once (default: number of cores)' }),
     async (args) => {
-      const request = {
-        select: args.select,
-        exclude: args.exclude,
-        partitionKey: args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition),
-      };
+      const partitionKey = args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition);
       const config = await session.config(args, args.concurrency);
-      const [{ executePlan }, { buildPlan, planRun, warehouseReads }, { createProgressView, describePlan }] = await Promise.all([
+      const [{ executePlan }, { buildPlan, planRun, warehouseReads }, { createProgressView, describePlan }, { projectCodeVersions, projectStaleness }] = await Promise.all([
         import('../runtime/executor.ts'),
         import('../runtime/run-plan.ts'),
         import('./progress-view.ts'),
+        import('./project-staleness.ts'),
       ]);
+      const codeVersions = await projectCodeVersions(config, session.io);
+      const needsStale = usesStale(args.select) || usesStale(args.exclude);
+      /** The request, with what `stale` stands for; null when the selection is `stale` and nothing is. */
+      const requestOn = async (warehouse: Warehouse | null): Promise<PlanRequest | null> => {
+        const request = { select: args.select, exclude: args.exclude, partitionKey };
+        if (!needsStale) return request;
+        const stale = outOfDate(await projectStaleness(config.graph, codeVersions, warehouse, partitionKey));
+        try {
+          selectAssets(config.graph, request.select, request.exclude, stale);
+        } catch (error) {
+          if (!(error instanceof SelectionError && error.code === 'DUCKDAG_SELECTION_EMPTY')) throw error;
+          session.io.stderr.write(`nothing to materialize: no asset of "${args.select}" is stale for partition ${partitionKey}\n`);
+          return null;
+        }
+        return { ...request, stale };
+      };
       if (args['dry-run']) {
-        const reads = warehouseReads(config.graph, request);
-        const holdings =
-          reads.length > 0 && existsSync(config.warehousePath)
-            ? await session.withWarehouse(config, 'read_only', 'duckdag materialize --dry-run', async (warehouse) => {
-                const { DuckdbAssetStore } = await import('../../storage/duckdb-asset-store.ts');
-                return (await DuckdbAssetStore.open(warehouse, config.kinds)).holdings(reads);
-              })
-            : new Set<string>();
-        const plan = planRun(config.graph, request, holdings);
+        const exists = existsSync(config.warehousePath);
+        const planned = await (exists
+          ? session.withWarehouse(config, 'read_only', 'duckdag materialize --dry-run', async (warehouse) => {
+              const request = await requestOn(warehouse);
+              if (request === null) return null;
+              const reads = warehouseReads(config.graph, request);
+              const { DuckdbAssetStore } = await import('../../storage/duckdb-asset-store.ts');
+              const holdings = reads.length > 0 ? await (await DuckdbAssetStore.open(warehouse, config.kinds)).holdings(reads) : new Set<string>();
+              return { request, holdings };
+            })
+          : requestOn(null).then((request) => (request === null ? null : { request, holdings: new Set<string>() })));
+        if (planned === null) return;
+        const plan = planRun(config.graph, planned.request, planned.holdings);
         if (args.json) session.writeJson(plan);
         else session.io.stdout.write(`${describePlan(plan)}\n`);
         return;
@@ -58,15 +80,21 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       process.on('SIGINT', cancel);
       process.on('SIGTERM', cancel);
       try {
-        const result = await session.withStore(config, 'duckdag materialize', async (store) =>
-          executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
+        const result = await session.withWarehouse(config, 'read_write', 'duckdag materialize', async (warehouse) => {
+          const request = await requestOn(warehouse);
+          if (request === null) return null;
+          const { DuckdbAssetStore } = await import('../../storage/duckdb-asset-store.ts');
+          const store = await DuckdbAssetStore.open(warehouse, config.kinds);
+          return executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
             force: args.force,
             concurrency: config.concurrency,
             resources: config.resources,
             signal: controller.signal,
             onEvent: view?.onEvent,
-          }),
-        );
+            codeVersions,
+          });
+        });
+        if (result === null) return;
         if (args.json) session.writeJson(result);
         session.exitCode = result.status === 'succeeded' ? ExitCode.ok : result.status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
       } finally {

@@ -28,6 +28,10 @@ export interface AttemptSpec {
   readonly inputs: Readonly<Record<string, unknown>>;
   /** The resources the asset declared. */
   readonly resources: ResourceValues;
+  /** The asset's code version, recorded with it; null when static analysis could not derive one. */
+  readonly codeVersion: string | null;
+  /** Every asset of the project, to catch SQL reading one the asset does not declare. */
+  readonly projectAssets: ReadonlySet<string>;
 }
 
 /** A stored asset as its downstream sees it. */
@@ -65,6 +69,9 @@ export interface OutcomeRecord {
   readonly attempts: number;
   readonly error: string | null;
   readonly reason: string | null;
+  readonly codeVersion: string | null;
+  /** The upstream assets it is declared with. */
+  readonly upstream: readonly string[];
 }
 
 /** Where runs and the outcomes of assets that did not materialize are recorded. */

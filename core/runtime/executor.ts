@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   readonly onEvent?: (event: RunEvent) => void;
   /** Aborting it cancels the run: nothing new starts, running assets are interrupted. */
   readonly signal?: AbortSignal;
+  /** Each asset's code version (from static analysis), recorded with its materializations. */
+  readonly codeVersions?: ReadonlyMap<string, string>;
 }
 
 export type MaterializeOptions = PlanRequest & ExecuteOptions;
@@ -83,6 +85,7 @@ class PlanExecution {
   readonly #signal: AbortSignal;
   readonly #limit: LimitFunction;
   readonly #settled = new Map<string, Promise<Settled>>();
+  readonly #projectAssets: ReadonlySet<string>;
 
   constructor(plan: RunPlan, graph: AssetGraph, store: AssetStore, options: ExecuteOptions, resources: ResourceValues) {
     this.#plan = plan;
@@ -92,6 +95,7 @@ class PlanExecution {
     this.#resources = resources;
     this.#signal = options.signal ?? new AbortController().signal;
     this.#limit = pLimit(Math.max(1, options.concurrency));
+    this.#projectAssets = new Set(graph.topologicalOrder);
   }
 
   async run(): Promise<RunResult> {
@@ -124,6 +128,10 @@ class PlanExecution {
     };
     this.#emit({ type: 'run_finished', result });
     return result;
+  }
+
+  #codeVersion(asset: string): string | null {
+    return this.#options.codeVersions?.get(asset) ?? null;
   }
 
   async #step(step: PlanStep): Promise<Settled> {
@@ -172,6 +180,8 @@ class PlanExecution {
             log: (message) => this.#emit({ type: 'asset_log', asset: step.asset, message }),
             inputs,
             resources,
+            codeVersion: this.#codeVersion(step.asset),
+            projectAssets: this.#projectAssets,
           });
         },
         (error, attempt) => this.#emit({ type: 'asset_retrying', asset: step.asset, attempt, error: describeError(error) }),
@@ -210,6 +220,8 @@ class PlanExecution {
       attempts: result.attempts,
       error: result.error,
       reason: result.reason,
+      codeVersion: this.#codeVersion(result.asset),
+      upstream: this.#graph.parents(result.asset),
     });
     this.#emit({ type: 'asset_finished', result });
     return { result, state };

@@ -17,6 +17,8 @@ export interface PlanRequest {
   readonly exclude?: string;
   /** The run's partition, `YYYY-MM-DD`; unpartitioned assets ignore it. */
   readonly partitionKey: string;
+  /** The assets the selection term `stale` stands for (stale or missing), when the selection uses it. */
+  readonly stale?: ReadonlySet<string>;
 }
 
 /** One upstream a step reads. */
@@ -50,7 +52,7 @@ export interface RunPlan {
 
 /** The asset partitions that the selected assets read from the warehouse rather than from the run. */
 export function warehouseReads(graph: AssetGraph, request: PlanRequest): AssetPartition[] {
-  const selected = new Set(selectAssets(graph, request.select, request.exclude));
+  const selected = new Set(selectAssets(graph, request.select, request.exclude, request.stale));
   const wanted = new Map<string, AssetPartition>();
   for (const name of selected) {
     const asset = graph.get(name);
@@ -69,7 +71,7 @@ export function warehouseReads(graph: AssetGraph, request: PlanRequest): AssetPa
  * among `warehouseReads`. Throws `PlanError` naming every upstream that cannot be read.
  */
 export function planRun(graph: AssetGraph, request: PlanRequest, holdings: ReadonlySet<string>): RunPlan {
-  const names = selectAssets(graph, request.select, request.exclude);
+  const names = selectAssets(graph, request.select, request.exclude, request.stale);
   const selected = new Set(names);
   const missing: string[] = [];
   const steps = names.map((name): PlanStep => {

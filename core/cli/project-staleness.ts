@@ -1,0 +1,33 @@
+/**
+ * What the commands need of code versions and staleness: the versions from the cached static
+ * analysis, and each asset's staleness at a partition from the warehouse's history.
+ */
+import type { AssetGraph } from '../kernel/asset-graph.ts';
+import { describeError } from '../kernel/errors.ts';
+import { assessStaleness, type AssetStaleness } from '../kernel/staleness.ts';
+import type { ResolvedConfig } from '../project/duckdag-config.ts';
+import type { Warehouse } from '../../storage/warehouse.ts';
+import type { CliIo } from './cli-io.ts';
+
+/** The project's code versions; none, with a warning, when its source cannot be analysed. */
+export async function projectCodeVersions(config: ResolvedConfig, io: CliIo): Promise<ReadonlyMap<string, string>> {
+  const [{ projectAnalysis }, { codeVersionsOf }] = await Promise.all([import('../analysis/analysis-cache.ts'), import('../analysis/project-analysis.ts')]);
+  try {
+    return codeVersionsOf(await projectAnalysis(config.configPath));
+  } catch (error) {
+    io.stderr.write(`warning: the project's source could not be analysed, so code versions are not known: ${describeError(error)}\n`);
+    return new Map();
+  }
+}
+
+/** Every asset's staleness at `partitionKey`; all missing when there is no warehouse yet. */
+export async function projectStaleness(
+  graph: AssetGraph,
+  codeVersions: ReadonlyMap<string, string>,
+  warehouse: Warehouse | null,
+  partitionKey: string | null,
+): Promise<Map<string, AssetStaleness>> {
+  if (warehouse === null) return assessStaleness(graph, codeVersions, () => undefined, partitionKey);
+  const { recordedMaterializations } = await import('../../storage/history-queries.ts');
+  return assessStaleness(graph, codeVersions, await recordedMaterializations(await warehouse.connect()), partitionKey);
+}

@@ -1,0 +1,83 @@
+/**
+ * The tables a SQL statement reads, as DuckDB's own parser sees them (`json_serialize_sql`), so
+ * that DuckDB's dialect (QUALIFY, GROUP BY ALL, EXCLUDE, FROM-first, struct literals) parses
+ * exactly. Names of common table expressions are not tables: a reference to one inside its scope
+ * is dropped. DuckDB serializes SELECT statements only; anything else is reported as such.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { literal } from '../core/kernel/sql.ts';
+
+/** A table named in a statement, and where (a character offset into the statement text). */
+export interface TableRead {
+  readonly catalog: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly offset: number | null;
+}
+
+export type ParsedReads = { readonly ok: true; readonly tables: readonly TableRead[] } | { readonly ok: false; readonly error: string };
+
+/** Parses `statement` on `connection` (any DuckDB connection; parsing touches no table). */
+export async function tableReads(connection: DuckDBConnection, statement: string): Promise<ParsedReads> {
+  const reader = await connection.runAndReadAll(`SELECT json_serialize_sql(${literal(statement).text})`);
+  return readsOfSerialized(String(reader.getRows()[0]?.[0] ?? ''));
+}
+
+/** A parser on an in-memory DuckDB of its own, for statements outside any warehouse. */
+export class SqlReadsParser {
+  readonly #instance: DuckDBInstance;
+  readonly #connection: DuckDBConnection;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.#instance = instance;
+    this.#connection = connection;
+  }
+
+  static async open(): Promise<SqlReadsParser> {
+    const instance = await DuckDBInstance.create(':memory:');
+    return new SqlReadsParser(instance, await instance.connect());
+  }
+
+  parse(statement: string): Promise<ParsedReads> {
+    return tableReads(this.#connection, statement);
+  }
+
+  close(): void {
+    this.#connection.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+/** Offsets DuckDB gives nodes without a position. */
+const noLocation = 2 ** 53;
+
+function readsOfSerialized(json: string): ParsedReads {
+  const parsed = JSON.parse(json) as { error: boolean; error_message?: string; statements?: unknown[] };
+  if (parsed.error) return { ok: false, error: parsed.error_message ?? 'the statement does not parse' };
+  const tables: TableRead[] = [];
+  for (const statement of parsed.statements ?? []) collect(statement, new Set(), tables);
+  return { ok: true, tables };
+}
+
+/** Walks the serialized tree, tracking the CTE names in scope of each node. */
+function collect(node: unknown, ctes: ReadonlySet<string>, into: TableRead[]): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collect(item, ctes, into);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  let scope = ctes;
+  const cteMap = (record.cte_map as { map?: { key: string }[] } | undefined)?.map;
+  if (cteMap !== undefined && cteMap.length > 0) scope = new Set([...ctes, ...cteMap.map((entry) => entry.key.toLowerCase())]);
+  if (record.type === 'BASE_TABLE' && typeof record.table_name === 'string') {
+    const schema = String(record.schema_name ?? '');
+    const catalog = String(record.catalog_name ?? '');
+    const isCte = schema === '' && catalog === '' && scope.has(record.table_name.toLowerCase());
+    if (!isCte) {
+      const location = Number(record.query_location);
+      into.push({ catalog, schema, table: record.table_name, offset: Number.isFinite(location) && location < noLocation ? location : null });
+    }
+  }
+  for (const value of Object.values(record)) collect(value, scope, into);
+}
