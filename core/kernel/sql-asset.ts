@@ -34,10 +34,7 @@ export function sqlAsset<const D extends AssetDeps = {}, const P extends Upstrea
   return {
     ...resolveAssetSpec(spec, 'table', 'sql'),
     materialize: async (inputs, context) => {
-      const query = spec.query(inputs as AssetInputs<D, P>, context);
-      // Kept in the history, so that `graph --format html` can show the SQL that ran.
-      context.addMetadata({ sql: query.text });
-      await context.output.createAs(query);
+      await context.output.createAs(spec.query(inputs as AssetInputs<D, P>, context));
     },
   };
 }

@@ -226,7 +226,7 @@
       focusControls,
       facts,
     ];
-    const sql = asset.recent.find((record) => typeof record.metadata.sql === 'string')?.metadata.sql;
+    const sql = asset.recent.find((record) => typeof record.metadata.query === 'string')?.metadata.query;
     if (asset.compute === 'sql') {
       sections.push(el('h3', {}, 'SQL'), typeof sql === 'string' ? el('pre', { class: 'sql' }, sql) : el('p', { class: 'empty' }, 'Shown once it has been materialized.'));
     }
