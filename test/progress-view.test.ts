@@ -33,6 +33,7 @@ const done: AssetResult = {
   error: null,
   reason: null,
   metadata: {},
+  checks: [],
 };
 const skipped: AssetResult = { ...done, asset: 'email_body', status: 'skipped', rowCount: null, reason: 'upstream high_volume_sales is empty' };
 const run: RunResult = {

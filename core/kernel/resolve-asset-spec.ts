@@ -1,9 +1,9 @@
 /**
  * Checks the fields every asset shares and applies their defaults, once, when the asset is defined.
  */
+import { resolveAssetChecks } from './asset-check.ts';
 import type { AssetDeps, AssetSpec, AssetsDefinition } from './asset-definition.ts';
 import { DefinitionError } from './errors.ts';
-import type { ResourceTypes } from './resources.ts';
 import { resolveRetryPolicy } from './retry-policy.ts';
 
 const assetNamePattern = /^[a-z][a-z0-9_]{0,62}$/;
@@ -15,7 +15,7 @@ export type ResolvedAssetSpec<K extends string> = Omit<AssetsDefinition, 'kind' 
 
 /** Validates a spec and returns the framework's view of it. */
 export function resolveAssetSpec<K extends string>(
-  spec: AssetSpec<AssetDeps, ResourceTypes>,
+  spec: AssetSpec<AssetDeps, any>,
   kind: K,
   compute: AssetsDefinition['compute'],
 ): ResolvedAssetSpec<K> {
@@ -52,5 +52,6 @@ export function resolveAssetSpec<K extends string>(
     retry: resolveRetryPolicy(spec.name, spec.retry),
     partitions: spec.partitions ?? null,
     onUpstreamEmpty,
+    checks: resolveAssetChecks(spec.name, spec.checks),
   };
 }

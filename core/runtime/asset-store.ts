@@ -6,6 +6,7 @@
 import type { AnyAssetsDefinition, AssetLogger, AssetMetadata } from '../kernel/asset-definition.ts';
 import type { ResourceValues } from '../kernel/resources.ts';
 import type { MaterializationStatus, RunStatus } from '../kernel/statuses.ts';
+import type { CheckResult } from './check-result.ts';
 
 /** One asset at one partition (`null`: unpartitioned). */
 export interface AssetPartition {
@@ -38,11 +39,17 @@ export interface LoadedAsset {
   readonly empty: boolean;
 }
 
-/** What a successful attempt produced. */
+/**
+ * What an attempt that ran to the end produced. When one of `checks` is blocking (a failed `error`
+ * check), nothing was stored: the previous data stays, and the store has recorded the asset
+ * `check_failed` with its check results.
+ */
 export interface AttemptOutcome extends LoadedAsset {
   /** Rows written (the partition's rows for a partitioned asset); null for kinds without rows. */
   readonly rowCount: number | null;
   readonly metadata: AssetMetadata;
+  /** The asset's checks, run on its new rows before they were stored. */
+  readonly checks: readonly CheckResult[];
 }
 
 export interface RunRecord {
