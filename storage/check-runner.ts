@@ -5,7 +5,7 @@
  */
 import type { AssetCheck, CheckContext } from '../core/kernel/asset-check.ts';
 import { allowedFailing } from '../core/kernel/asset-check.ts';
-import type { AnyAssetsDefinition, TableAssetDefinition, TableRef } from '../core/kernel/asset-definition.ts';
+import type { AnyAssetsDefinition, AssetMetadata, TableAssetDefinition, TableRef } from '../core/kernel/asset-definition.ts';
 import { AssetFailure, describeError } from '../core/kernel/errors.ts';
 import type { ResourceValues } from '../core/kernel/resources.ts';
 import { Sql, sql } from '../core/kernel/sql.ts';
@@ -26,6 +26,8 @@ export interface CheckedRows {
 export interface CheckRunSpec {
   readonly partitionKey: string | null;
   readonly resources: ResourceValues;
+  /** The metadata the asset's code reported for the rows checked. */
+  readonly metadata: AssetMetadata;
 }
 
 const sampleSize = 5;
@@ -37,6 +39,7 @@ export async function runChecks(asset: AnyAssetsDefinition, target: CheckedRows,
     asset: asset.name,
     partitionKey: spec.partitionKey,
     resources: spec.resources,
+    metadata: spec.metadata,
     ref: (other: TableAssetDefinition<any>) => tableRef(other, other.partitions === null ? null : spec.partitionKey),
   };
   const results: CheckResult[] = [];

@@ -50,7 +50,7 @@ async function checkStaged(kind: AssetKind, asset: AnyAssetsDefinition, staged: 
   if (staged.checkable === undefined) {
     throw new DefinitionError('DUCKDAG_CHECK_UNSUPPORTED', `asset ${asset.name} declares checks, but its kind "${kind.name}" stages no rows to check`);
   }
-  return runChecks(asset, staged.checkable, spec, transaction);
+  return runChecks(asset, staged.checkable, { ...spec, metadata: staged.outcome.metadata }, transaction);
 }
 
 function record(asset: AnyAssetsDefinition, spec: AttemptSpec, staged: StagedResult, status: MaterializationStatus, blocking: CheckResult | null) {

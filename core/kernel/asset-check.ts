@@ -5,7 +5,7 @@
  * stored data. A failed `error` check keeps the previous data and blocks downstream assets; a failed
  * `warn` check is recorded and printed, and the run goes on.
  */
-import type { TableAssetDefinition, TableRef } from './asset-definition.ts';
+import type { AssetMetadata, TableAssetDefinition, TableRef } from './asset-definition.ts';
 import { DefinitionError } from './errors.ts';
 import type { Sql } from './sql.ts';
 
@@ -25,6 +25,11 @@ export interface CheckContext<R = {}> {
   readonly partitionKey: string | null;
   /** The resources the asset declared. */
   readonly resources: R;
+  /**
+   * What the asset's code reported with `addMetadata` when it wrote the rows checked (for stored
+   * rows, as recorded with their materialization): counts a check can hold to a rule.
+   */
+  readonly metadata: AssetMetadata;
   /** Another table asset as stored (its rows at the run's partition when it is partitioned). */
   ref(asset: TableAssetDefinition<any>): TableRef;
 }
