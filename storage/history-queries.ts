@@ -31,22 +31,18 @@ export async function latestMaterializations(
 }
 
 /**
- * The check results recorded with the latest materialization (or hold-back) of each asset and
- * partition, optionally for one partition only; by asset, partition and check name.
+ * The latest result of each check of each asset and partition (from a materialization, a hold-back
+ * or `--checks-only`), optionally for one partition only; by asset, partition and check name.
  */
 export async function latestCheckResults(connection: DuckDBConnection, filter: { partitionKey?: string } = {}): Promise<CheckResult[]> {
   const where = filter.partitionKey === undefined ? '' : `WHERE partition_key = ${literal(filter.partitionKey).text}`;
   const rows = await readRows<StoredCheck>(
     connection,
-    `WITH latest AS (
-       SELECT run_id, asset, partition_key FROM duckdag.materializations ${where}
-       QUALIFY row_number() OVER (PARTITION BY asset, partition_key ORDER BY finished_at DESC) = 1
-     )
-     SELECT c.check_name, c.asset, c.partition_key, c.severity, c.description, c.passed, c.failing_count, c.checked_rows,
-            c.allowed_failing, CAST(c.failing_sample AS VARCHAR) AS failing_sample, c.duration_ms
-     FROM duckdag.check_results c JOIN latest l
-       ON c.run_id = l.run_id AND c.asset = l.asset AND c.partition_key IS NOT DISTINCT FROM l.partition_key
-     ORDER BY c.asset, c.partition_key, c.check_name`,
+    `SELECT check_name, asset, partition_key, severity, description, passed, failing_count, checked_rows,
+            allowed_failing, CAST(failing_sample AS VARCHAR) AS failing_sample, duration_ms
+     FROM duckdag.check_results ${where}
+     QUALIFY row_number() OVER (PARTITION BY asset, partition_key, check_name ORDER BY checked_at DESC) = 1
+     ORDER BY asset, partition_key, check_name`,
   );
   return rows.map((row) => ({
     check: row.check_name,

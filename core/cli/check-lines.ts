@@ -4,8 +4,9 @@
  * hold data from outside (listing titles), so they are printed as JSON with every control and
  * direction-changing character escaped: nothing in them can move the cursor or reorder the line.
  */
-import type { CheckResult } from '../runtime/check-result.ts';
-import { describeFailing } from '../runtime/check-result.ts';
+import { describeFailing, isBlocking, type CheckResult } from '../runtime/check-result.ts';
+import type { CheckRunResult, StoredChecks } from '../runtime/stored-checks.ts';
+import { formatMs } from './format-ms.ts';
 
 /** "· 4 checks passed", "· 3 of 4 checks passed"; empty without checks. */
 export function checksSummary(checks: readonly CheckResult[]): string {
@@ -33,4 +34,22 @@ export function sampleText(row: unknown): string {
 function safeText(text: string): string {
   // JSON.stringify escapes C0 controls; C1 controls (CSI is U+009B), bidi overrides and isolates are left to us.
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An asset's checks on stored rows (`--checks-only`): a line, and one per check that did not pass. */
+export function describeStoredChecks(checked: StoredChecks): string {
+  const where = `${checked.asset}${checked.partitionKey === null ? '' : ` [${checked.partitionKey}]`}`;
+  if (checked.error !== null) return `✗ ${where} checks could not run: ${checked.error}`;
+  const symbol = checked.checks.some(isBlocking) ? '✗' : checked.checks.every((check) => check.passed) ? '✓' : '!';
+  return [`${symbol} ${where}${checksSummary(checked.checks).replace(' ·', ':')}`, ...failedCheckLines(checked.checks)].join('\n');
+}
+
+/** The closing line of a `--checks-only` run. */
+export function describeCheckRun(result: CheckRunResult): string {
+  const checks = result.assets.flatMap((asset) => asset.checks);
+  const passed = checks.filter((check) => check.passed).length;
+  const errors = result.assets.filter((asset) => asset.error !== null).length;
+  const parts = [`${passed} passed`, `${checks.length - passed} failed`];
+  if (errors > 0) parts.push(`${errors} assets could not be checked`);
+  return `checks run ${result.runId} ${result.status} (partition ${result.partitionKey}): ${parts.join(', ')} in ${formatMs(result.durationMs)}`;
 }

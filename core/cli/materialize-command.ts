@@ -1,12 +1,16 @@
 /**
  * `duckdag materialize`: plans a selection for one partition and runs it, or with `--dry-run` only
- * prints the plan. Ctrl-C (or SIGTERM) cancels the run: nothing new starts, running assets are
+ * prints the plan, or with `--checks-only` runs the selected assets' checks on what is stored. Ctrl-C (or SIGTERM) cancels the run: nothing new starts, running assets are
  * interrupted and recorded `cancelled`, and the command exits 130; a second Ctrl-C exits at once
  * (DuckDB rolls back what was not committed).
  */
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { parsePartitionKey, todayPartitionKey } from '../kernel/daily-partitions.ts';
+import { ConfigError } from '../kernel/errors.ts';
+import type { RunStatus } from '../kernel/statuses.ts';
+import type { ResolvedConfig } from '../project/duckdag-config.ts';
+import type { PlanRequest } from '../runtime/run-plan.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
 
@@ -21,6 +25,7 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         .option('partition', { alias: 'p', type: 'string', describe: 'Partition date YYYY-MM-DD (default: today, UTC)' })
         .option('force', { type: 'boolean', default: false, describe: 'Redo side effects already done for the partition (e.g. send the email again)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (what would run, and what it reads) without running it' })
+        .option('checks-only', { type: 'boolean', default: false, describe: 'Run the checks of the selected assets on their stored rows, materializing nothing' })
         .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once (default: number of cores)' }),
     async (args) => {
       const request = {
@@ -28,6 +33,7 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         exclude: args.exclude,
         partitionKey: args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition),
       };
+      if (args['checks-only'] && args['dry-run']) throw new ConfigError('DUCKDAG_USAGE', '--checks-only and --dry-run cannot be used together\nRun `duckdag --help` for usage.');
       const config = await session.config(args, args.concurrency);
       const [{ executePlan }, { buildPlan, planRun, warehouseReads }, { createProgressView, describePlan }] = await Promise.all([
         import('../runtime/executor.ts'),
@@ -48,7 +54,6 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         else session.io.stdout.write(`${describePlan(plan)}\n`);
         return;
       }
-      const view = args.json ? null : await createProgressView(session.io);
       const controller = new AbortController();
       const cancel = () => {
         if (controller.signal.aborted) process.exit(ExitCode.cancelled);
@@ -57,18 +62,22 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       };
       process.on('SIGINT', cancel);
       process.on('SIGTERM', cancel);
+      const view = args.json || args['checks-only'] ? null : await createProgressView(session.io);
       try {
-        const result = await session.withStore(config, 'duckdag materialize', async (store) =>
-          executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
-            force: args.force,
-            concurrency: config.concurrency,
-            resources: config.resources,
-            signal: controller.signal,
-            onEvent: view?.onEvent,
-          }),
-        );
-        if (args.json) session.writeJson(result);
-        session.exitCode = result.status === 'succeeded' ? ExitCode.ok : result.status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
+        const status = args['checks-only']
+          ? await checksOnly(session, config, request, controller.signal, args.json)
+          : await session.withStore(config, 'duckdag materialize', async (store) => {
+              const result = await executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
+                force: args.force,
+                concurrency: config.concurrency,
+                resources: config.resources,
+                signal: controller.signal,
+                onEvent: view?.onEvent,
+              });
+              if (args.json) session.writeJson(result);
+              return result.status;
+            });
+        session.exitCode = exitCodeOf(status);
       } finally {
         view?.stop();
         process.off('SIGINT', cancel);
@@ -76,4 +85,24 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       }
     },
   );
+}
+
+/** `--checks-only`: the selected assets' checks on their stored rows, a line per asset. */
+async function checksOnly(session: CliSession, config: ResolvedConfig, request: PlanRequest, signal: AbortSignal, json: boolean): Promise<RunStatus> {
+  const [{ checkStoredAssets }, { describeCheckRun, describeStoredChecks }] = await Promise.all([import('../runtime/stored-checks.ts'), import('./check-lines.ts')]);
+  const write = (line: string) => session.io.stdout.write(`${line}\n`);
+  const result = await session.withStore(config, 'duckdag materialize --checks-only', (store) =>
+    checkStoredAssets(config.graph, store, request, {
+      resources: config.resources,
+      signal,
+      onChecked: json ? undefined : (checked) => write(describeStoredChecks(checked)),
+    }),
+  );
+  if (json) session.writeJson(result);
+  else write(describeCheckRun(result));
+  return result.status;
+}
+
+function exitCodeOf(status: RunStatus): ExitCode {
+  return status === 'succeeded' ? ExitCode.ok : status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
 }

@@ -6,6 +6,7 @@ import type { RunPlan } from '../runtime/run-plan.ts';
 import type { AssetResult, RunEvent, RunResult } from '../runtime/run-result.ts';
 import { checksSummary, failedCheckLines } from './check-lines.ts';
 import type { CliIo } from './cli-io.ts';
+import { formatMs } from './format-ms.ts';
 
 export interface ProgressView {
   readonly onEvent: (event: RunEvent) => void;
@@ -73,9 +74,6 @@ function runStartedLine(runId: string, plan: RunPlan): string {
   return `run ${runId}: ${plan.steps.length} assets, partition ${plan.partitionKey}`;
 }
 
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 /** The live view on a terminal (its redrawing library loaded only then), plain lines otherwise. */
 export async function createProgressView(io: CliIo): Promise<ProgressView> {

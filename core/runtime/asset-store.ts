@@ -52,6 +52,15 @@ export interface AttemptOutcome extends LoadedAsset {
   readonly checks: readonly CheckResult[];
 }
 
+/** What a run of checks on stored rows is given (`materialize --checks-only`). */
+export interface StoredCheckSpec {
+  readonly runId: string;
+  readonly partitionKey: string | null;
+  readonly signal: AbortSignal;
+  /** The resources the asset declared, which its checks read. */
+  readonly resources: ResourceValues;
+}
+
 export interface RunRecord {
   readonly runId: string;
   readonly startedAt: Date;
@@ -94,6 +103,8 @@ export interface AssetStore {
    * all or nothing; rejects, leaving the previous data and history as they were, when it fails.
    */
   materialize(asset: AnyAssetsDefinition, attempt: AttemptSpec): Promise<AttemptOutcome>;
+  /** Runs the asset's checks on its stored rows for the partition and records the results; changes no data. */
+  checkStored(asset: AnyAssetsDefinition, spec: StoredCheckSpec): Promise<readonly CheckResult[]>;
 }
 
 /** The key of an asset partition in a holdings set. */

@@ -43,12 +43,13 @@ export async function materialize(graph: AssetGraph, store: AssetStore, options:
  */
 export async function executePlan(plan: RunPlan, graph: AssetGraph, store: AssetStore, options: ExecuteOptions): Promise<RunResult> {
   const resources = options.resources ?? {};
-  checkResources(plan, resources);
+  checkResources(plan.steps, resources);
   return new PlanExecution(plan, graph, store, options, resources).run();
 }
 
-function checkResources(plan: RunPlan, resources: ResourceValues): void {
-  const missing = plan.steps.flatMap((step) =>
+/** Throws `ConfigError` naming every resource that `steps` need and `resources` lack. */
+export function checkResources(steps: readonly Pick<PlanStep, 'asset' | 'resourceKeys'>[], resources: ResourceValues): void {
+  const missing = steps.flatMap((step) =>
     step.resourceKeys.filter((key) => !Object.hasOwn(resources, key)).map((key) => `asset ${step.asset} needs resource "${key}"`),
   );
   if (missing.length > 0) {
