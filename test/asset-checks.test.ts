@@ -3,10 +3,17 @@ import { test } from 'node:test';
 import type { AssetCheckSpec } from '../core/kernel/asset-check.ts';
 import { acceptedValues, freshness, notNull, relationships, rowCount, sqlCheck, unique } from '../core/kernel/built-in-checks.ts';
 import { dailyPartitions } from '../core/kernel/daily-partitions.ts';
+import { AssetGraph } from '../core/kernel/asset-graph.ts';
+import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
+import { resource } from '../core/kernel/resources.ts';
 import { sql, type Sql } from '../core/kernel/sql.ts';
 import { sqlAsset } from '../core/kernel/sql-asset.ts';
 import { valueAsset } from '../core/kernel/value-asset.ts';
 import type { CheckResult } from '../core/runtime/check-result.ts';
+import { checkStoredAssets, type CheckRunResult } from '../core/runtime/stored-checks.ts';
+import { AssetKinds } from '../storage/asset-kinds.ts';
+import { DuckdbAssetStore } from '../storage/duckdb-asset-store.ts';
+import { Warehouse } from '../storage/warehouse.ts';
 import { statuses, tempWarehouse, type TempWarehouse } from './support/temp-warehouse.ts';
 
 const day = dailyPartitions('day');
@@ -245,4 +252,45 @@ test('a check whose query fails fails the asset, naming the check, and stores no
   assert.equal(result.assets[0]?.status, 'failed');
   assert.match(result.assets[0]?.error ?? '', /check bad_sql on broken could not run: .*nope/);
   assert.deepEqual(await warehouse.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'broken'`), [{ n: 0 }]);
+});
+
+/** `counted` (n = 0…4) checked against a limit the resources set. */
+function limited() {
+  const limit = resource<number>('the largest n allowed');
+  const counted = sqlAsset({
+    name: 'counted',
+    resources: { limit },
+    checks: [sqlCheck<{ readonly limit: number }>({ name: 'n_within_limit', query: (rows, ctx) => sql`SELECT * FROM ${rows} WHERE n > ${ctx.resources.limit}` })],
+    query: () => sql`SELECT range AS n FROM range(5)`,
+  });
+  return counted;
+}
+
+async function checkStored(path: string, assets: readonly AnyAssetsDefinition[], resources: Record<string, unknown>): Promise<CheckRunResult> {
+  const warehouse = await Warehouse.open({ path, access: 'read_write', lockTimeoutMs: 5000, command: 'test' });
+  try {
+    const store = await DuckdbAssetStore.open(warehouse, new AssetKinds());
+    return await checkStoredAssets(AssetGraph.build(assets), store, { select: '*', partitionKey: '2026-11-24' }, { resources });
+  } finally {
+    warehouse.close();
+  }
+}
+
+test('checks on stored rows run the checks again and record them without materializing anything', async (t) => {
+  const warehouse = tempWarehouse(t);
+  const counted = limited();
+  assert.equal((await warehouse.run([counted], { resources: { limit: 10 } })).status, 'succeeded');
+  const result = await checkStored(warehouse.path, [counted], { limit: 2 });
+  assert.equal(result.status, 'failed');
+  assert.deepEqual(result.assets[0]?.checks.map((check) => [check.check, check.passed, check.failingCount]), [['n_within_limit', false, 2]]);
+  assert.deepEqual(await warehouse.query(`SELECT passed FROM duckdag.check_results ORDER BY checked_at`), [{ passed: true }, { passed: false }]);
+  assert.deepEqual(await warehouse.query(`SELECT count(*) AS n FROM duckdag.materializations`), [{ n: 1 }]);
+  assert.deepEqual(await warehouse.query(`SELECT count(*) AS n FROM counted`), [{ n: 5 }]);
+});
+
+test('checks on stored rows refuse an asset with nothing stored, before anything runs', async (t) => {
+  const warehouse = tempWarehouse(t);
+  await warehouse.run([sqlAsset({ name: 'other', query: () => sql`SELECT 1 AS n` })]);
+  await assert.rejects(checkStored(warehouse.path, [limited()], { limit: 2 }), { code: 'DUCKDAG_NOTHING_TO_CHECK', message: /asset counted has no materialization to check/ });
+  assert.deepEqual(await warehouse.query(`SELECT count(*) AS n FROM duckdag.runs`), [{ n: 1 }]);
 });

@@ -210,3 +210,16 @@ test('MAX_REJECTED_SHARE above the day\'s share lets the same listings through t
   assert.equal(result.code, 0, result.stderr + result.stdout);
   assert.equal(smtp.received.length, 1);
 });
+
+test('materialize --checks-only judges the stored day again: with the default share it fails, naming the check, and sends nothing', async (t) => {
+  const { smtp, run } = await project(t, {}, thirtyPercentWithoutPrice);
+  assert.equal((await run(['materialize', '--partition', '2026-11-24'], { MAX_REJECTED_SHARE: '0.3' })).code, 0);
+  const checked = await run(['materialize', '--partition', '2026-11-24', '--checks-only']);
+  assert.equal(checked.code, 1, checked.stderr + checked.stdout);
+  assert.match(checked.stdout, /✗ cleaned_listings \[2026-11-24\]: 3 of 4 checks passed\n  ✗ check rejected_share \(error\)/);
+  assert.match(checked.stdout, /✓ high_volume_sales \[2026-11-24\]: 3 checks passed/);
+  assert.match(checked.stdout, /checks run \S+ failed \(partition 2026-11-24\): 8 passed, 1 failed/);
+  assert.equal(smtp.received.length, 1);
+  const materializations = await run(['query', `SELECT count(*) AS n FROM duckdag.materializations`, '--json']);
+  assert.deepEqual(JSON.parse(materializations.stdout), [{ n: 6 }]);
+});
