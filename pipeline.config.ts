@@ -16,6 +16,7 @@ export const pipelineDefaults: PipelineDefaults = {
   apiConcurrency: 4,
   apiTimeoutMs: 15_000,
   thresholdArs: 7_000_000,
+  maxRejectedShare: 0.05,
   emailTo: ['ventas@example.com'],
   emailFrom: 'duckdag <alerts@duckdag.localhost>',
   outboxDir: 'data/outbox',

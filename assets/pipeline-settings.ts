@@ -18,6 +18,8 @@ export interface PipelineDefaults {
   readonly apiConcurrency: number;
   readonly apiTimeoutMs: number;
   readonly thresholdArs: number;
+  /** The largest share (0–1) of a day's raw listings that may be rejected before the day is held back. */
+  readonly maxRejectedShare: number;
   readonly emailTo: readonly string[];
   readonly emailFrom: string;
   readonly outboxDir: string;
@@ -54,6 +56,7 @@ export function resolvePipelineSettings(defaults: PipelineDefaults, env: NodeJS.
     apiTimeoutMs: integer('MERCADOLIBRE_TIMEOUT_MS', read('MERCADOLIBRE_TIMEOUT_MS'), defaults.apiTimeoutMs, 1, 600_000),
     usdArsRate: optionalPositive('USD_ARS_RATE', read('USD_ARS_RATE')),
     thresholdArs: nonNegative('HIGH_VOLUME_THRESHOLD_ARS', read('HIGH_VOLUME_THRESHOLD_ARS'), defaults.thresholdArs),
+    maxRejectedShare: share('MAX_REJECTED_SHARE', read('MAX_REJECTED_SHARE'), defaults.maxRejectedShare),
     emailTo: addresses('ALERT_EMAIL_TO', read('ALERT_EMAIL_TO'), defaults.emailTo),
     emailFrom: addresses('ALERT_EMAIL_FROM', read('ALERT_EMAIL_FROM'), [defaults.emailFrom])[0] ?? defaults.emailFrom,
     outboxDir: path('ALERT_OUTBOX_DIR', defaults.outboxDir),
@@ -106,6 +109,13 @@ function nonNegative(variable: string, value: string | undefined, fallback: numb
   if (value === undefined) return fallback;
   const number = parseNumber(value.replaceAll('_', ''));
   if (!Number.isFinite(number) || number < 0) throw invalid(variable, 'a number ≥ 0 (ARS, e.g. 7000000)', value);
+  return number;
+}
+
+function share(variable: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = parseNumber(value);
+  if (!Number.isFinite(number) || number < 0 || number > 1) throw invalid(variable, 'a share from 0 to 1 (0.05 is 5%)', value);
   return number;
 }
 

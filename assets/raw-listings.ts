@@ -2,7 +2,7 @@
  * `raw_listings`: every listing exactly as MercadoLibre sent it, one row per listing per page,
  * read from the day's responses with DuckDB's JSON reader.
  */
-import { AssetFailure, sql, tableAsset } from 'duckdag';
+import { AssetFailure, freshness, rowCount, sql, tableAsset } from 'duckdag';
 import { dailySnapshot } from './daily-snapshot.ts';
 import { rawListingsQuery, searchPagesGlob } from './listing-queries.ts';
 import { listingSource } from './pipeline-resources.ts';
@@ -14,6 +14,8 @@ export const rawListings = tableAsset({
   description: 'Every listing of every search page as received: category, page offset, position, fetch time and the full JSON.',
   retry: { attempts: 2, delayMs: 5000 },
   resources: { listingSource },
+  // Warnings: a stale or empty day is reported, and judged again by the checks downstream.
+  checks: [rowCount({ min: 1 }, { severity: 'warn' }), freshness('fetched_at', 48, { severity: 'warn' })],
   materialize: async (_, context) => {
     const dir = await context.resources.listingSource.responsesFor(context);
     const pages = searchPagesGlob(dir);

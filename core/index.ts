@@ -20,6 +20,8 @@ export type {
   ValueAssetDefinition,
 } from './kernel/asset-definition.ts';
 export { UpstreamEmptyPolicy } from './kernel/asset-definition.ts';
+export { CheckSeverity, type AssetCheck, type AssetCheckSpec, type CheckContext, type CheckOptions, type CheckThreshold } from './kernel/asset-check.ts';
+export { acceptedValues, freshness, notNull, relationships, rowCount, sqlCheck, unique, type SqlCheckSpec } from './kernel/built-in-checks.ts';
 export { AssetGraph } from './kernel/asset-graph.ts';
 export { selectAssets } from './kernel/asset-selection.ts';
 export { dailyPartitions, parsePartitionKey, shiftPartitionKey, todayPartitionKey, type DailyPartitions } from './kernel/daily-partitions.ts';
@@ -50,6 +52,7 @@ export type { AssetStore, AttemptOutcome, AttemptSpec, LoadedAsset } from './run
 export { executePlan, materialize, type ExecuteOptions, type MaterializeOptions } from './runtime/executor.ts';
 export { buildPlan, planRun, type PlanRequest, type PlanStep, type RunPlan } from './runtime/run-plan.ts';
 export type { AssetResult, RunEvent, RunResult } from './runtime/run-result.ts';
+export type { CheckResult } from './runtime/check-result.ts';
 export { defineAssetKind, type AssetKind, type KindAttempt, type StagedResult } from '../storage/asset-kind.ts';
 export type { StatementReader } from '../storage/statement-reader.ts';
 export { AssetKinds } from '../storage/asset-kinds.ts';

@@ -7,6 +7,7 @@ import type { AnyAssetsDefinition, AssetExecutionContext, AssetMetadata } from '
 import type { Sql } from '../core/kernel/sql.ts';
 import type { AttemptOutcome, AttemptSpec, LoadedAsset } from '../core/runtime/asset-store.ts';
 import type { AssetTransaction } from './asset-transaction.ts';
+import type { CheckedRows } from './check-runner.ts';
 import type { StatementReader } from './statement-reader.ts';
 
 /** One attempt, as a kind sees it. */
@@ -26,8 +27,10 @@ export interface KindAttempt {
 
 /** An attempt's outcome, and the statements that store it, sent with the commit in one round trip. */
 export interface StagedResult {
-  readonly outcome: AttemptOutcome;
+  readonly outcome: Omit<AttemptOutcome, 'checks'>;
   readonly statements: Sql;
+  /** The staged rows, for the asset's checks to run on before `statements` store them; kinds without rows leave it out. */
+  readonly checkable?: CheckedRows;
 }
 
 export interface AssetKind<D extends AnyAssetsDefinition = any> {

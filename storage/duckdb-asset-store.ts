@@ -7,8 +7,18 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
 import { joinSql, sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus } from '../core/kernel/statuses.ts';
-import { holdingKey, type AssetPartition, type AssetStore, type AttemptOutcome, type AttemptSpec, type LoadedAsset } from '../core/runtime/asset-store.ts';
+import {
+  holdingKey,
+  type AssetPartition,
+  type AssetStore,
+  type AttemptOutcome,
+  type AttemptSpec,
+  type LoadedAsset,
+  type StoredCheckSpec,
+} from '../core/runtime/asset-store.ts';
+import type { CheckResult } from '../core/runtime/check-result.ts';
 import type { AssetKinds } from './asset-kinds.ts';
+import { checkStoredRows } from './check-stored-rows.ts';
 import { materializeAttempt } from './materialize-attempt.ts';
 import { DuckdbRunHistory } from './run-history.ts';
 import { SerialConnection } from './serial-connection.ts';
@@ -52,13 +62,22 @@ export class DuckdbAssetStore implements AssetStore {
   }
 
   materialize(asset: AnyAssetsDefinition, spec: AttemptSpec): Promise<AttemptOutcome> {
+    return this.#interruptible(spec.signal, (connection) => materializeAttempt(this.#kinds.of(asset), asset, spec, connection, this.#control));
+  }
+
+  checkStored(asset: AnyAssetsDefinition, spec: StoredCheckSpec): Promise<readonly CheckResult[]> {
+    return this.#interruptible(spec.signal, (connection) => checkStoredRows(this.#kinds.of(asset), asset, spec, connection));
+  }
+
+  /** Work on a pooled connection whose running statement is interrupted when `signal` aborts. */
+  #interruptible<T>(signal: AbortSignal, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.#withConnection(async (connection) => {
       const interrupt = () => connection.interrupt();
-      spec.signal.addEventListener('abort', interrupt);
+      signal.addEventListener('abort', interrupt);
       try {
-        return await materializeAttempt(this.#kinds.of(asset), asset, spec, connection, this.#control);
+        return await work(connection);
       } finally {
-        spec.signal.removeEventListener('abort', interrupt);
+        signal.removeEventListener('abort', interrupt);
       }
     });
   }

@@ -79,4 +79,25 @@ export const historyMigrations: readonly HistoryMigration[] = [
       `ALTER TABLE duckdag.materializations ADD COLUMN upstream VARCHAR[]`,
     ],
   },
+  {
+    version: 5,
+    name: 'check results',
+    statements: [
+      `CREATE TABLE duckdag.check_results (
+        run_id VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        partition_key VARCHAR,
+        check_name VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL,
+        description VARCHAR,
+        passed BOOLEAN NOT NULL,
+        failing_count BIGINT NOT NULL,
+        checked_rows BIGINT NOT NULL,
+        allowed_failing BIGINT NOT NULL,
+        failing_sample JSON,
+        checked_at TIMESTAMPTZ NOT NULL,
+        duration_ms BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -1,10 +1,12 @@
 /**
- * The questions the CLI asks of the history: the latest materialization per asset and partition,
- * the recent runs with their outcome counts, and what staleness is judged against.
+ * The questions the CLI asks of the history: the latest materialization per asset and partition
+ * and its check results, the recent runs with their outcome counts, and what staleness is judged against.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { CheckSeverity } from '../core/kernel/asset-check.ts';
 import { literal } from '../core/kernel/sql.ts';
 import type { RecordedMaterialization } from '../core/kernel/staleness.ts';
+import type { CheckResult } from '../core/runtime/check-result.ts';
 import { readRows, readTable } from './read-rows.ts';
 
 export interface TableRows {
@@ -29,6 +31,49 @@ export async function latestMaterializations(
   );
 }
 
+/**
+ * The latest result of each check of each asset and partition (from a materialization, a hold-back
+ * or `--checks-only`), optionally for one partition only; by asset, partition and check name.
+ */
+export async function latestCheckResults(connection: DuckDBConnection, filter: { partitionKey?: string } = {}): Promise<CheckResult[]> {
+  const where = filter.partitionKey === undefined ? '' : `WHERE partition_key = ${literal(filter.partitionKey).text}`;
+  const rows = await readRows<StoredCheck>(
+    connection,
+    `SELECT check_name, asset, partition_key, severity, description, passed, failing_count, checked_rows,
+            allowed_failing, CAST(failing_sample AS VARCHAR) AS failing_sample, duration_ms
+     FROM duckdag.check_results ${where}
+     QUALIFY row_number() OVER (PARTITION BY asset, partition_key, check_name ORDER BY checked_at DESC) = 1
+     ORDER BY asset, partition_key, check_name`,
+  );
+  return rows.map((row) => ({
+    check: row.check_name,
+    asset: row.asset,
+    partitionKey: row.partition_key,
+    severity: row.severity,
+    description: row.description ?? '',
+    passed: row.passed,
+    failingCount: row.failing_count,
+    checkedRows: row.checked_rows,
+    allowedFailing: row.allowed_failing,
+    sample: JSON.parse(row.failing_sample ?? '[]') as CheckResult['sample'],
+    durationMs: row.duration_ms,
+  }));
+}
+
+interface StoredCheck {
+  readonly check_name: string;
+  readonly asset: string;
+  readonly partition_key: string | null;
+  readonly severity: CheckSeverity;
+  readonly description: string | null;
+  readonly passed: boolean;
+  readonly failing_count: number;
+  readonly checked_rows: number;
+  readonly allowed_failing: number;
+  readonly failing_sample: string | null;
+  readonly duration_ms: number;
+}
+
 /** The most recent runs, newest first, with how many assets ended in each status. */
 export async function recentRuns(connection: DuckDBConnection, limit: number): Promise<TableRows> {
   return readTable(
@@ -39,6 +84,7 @@ export async function recentRuns(connection: DuckDBConnection, limit: number): P
             count(*) FILTER (WHERE m.status = 'materialized') AS materialized,
             count(*) FILTER (WHERE m.status = 'skipped') AS skipped,
             count(*) FILTER (WHERE m.status = 'failed') AS failed,
+            count(*) FILTER (WHERE m.status = 'check_failed') AS check_failed,
             count(*) FILTER (WHERE m.status = 'upstream_failed') AS upstream_failed,
             count(*) FILTER (WHERE m.status = 'cancelled') AS cancelled
      FROM duckdag.runs r LEFT JOIN duckdag.materializations m USING (run_id)

@@ -1,16 +1,22 @@
 /**
  * One try at materializing one asset, in one transaction on its own connection: the asset's kind
- * runs its code and stages the result, then the result, its history row and the commit go in one
- * round trip. An error at any point rolls everything back, so the previous data and history stay.
+ * runs its code and stages the result, the asset's checks run on the staged rows, then the result,
+ * its history row, the check results and the commit go in one round trip. An error at any point
+ * rolls everything back, so the previous data and history stay. A failed `error` check rolls back
+ * too (nothing wrong becomes visible), and then records the asset `check_failed` with its checks.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
+import { DefinitionError } from '../core/kernel/errors.ts';
 import { joinSql, type Sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus } from '../core/kernel/statuses.ts';
 import type { AttemptOutcome, AttemptSpec } from '../core/runtime/asset-store.ts';
+import { checkFailureReason, isBlocking, type CheckResult } from '../core/runtime/check-result.ts';
 import { createAssetContext } from './asset-context.ts';
-import type { AssetKind } from './asset-kind.ts';
+import type { AssetKind, StagedResult } from './asset-kind.ts';
 import { AssetTransaction } from './asset-transaction.ts';
+import { checkResultsInsert } from './check-results-history.ts';
+import { runChecks } from './check-runner.ts';
 import { materializationInsert } from './run-history.ts';
 import type { SerialConnection } from './serial-connection.ts';
 
@@ -33,23 +39,16 @@ export async function materializeAttempt(
       commitAside: (statements) => aside.runInTransaction(statements.text),
       afterAttempt: (statements) => afterwards.push(statements),
     });
-    const record = materializationInsert({
-      runId: spec.runId,
-      asset: asset.name,
-      partitionKey: spec.partitionKey,
-      status: MaterializationStatus.materialized,
-      rowCount: staged.outcome.rowCount,
-      startedAt: spec.startedAt,
-      finishedAt: new Date(),
-      attempts: spec.attempt,
-      error: null,
-      reason: null,
-      metadata: staged.outcome.metadata,
-      codeVersion: spec.codeVersion,
-      upstream: Object.values(asset.deps).map((upstream) => upstream.name),
-    });
-    await transaction.commit(joinSql([staged.statements, record], ';\n').text);
-    return staged.outcome;
+    const checks = await checkStaged(kind, asset, staged, spec, transaction);
+    const blocking = checks.find(isBlocking);
+    if (blocking !== undefined) {
+      await transaction.rollback();
+      await transaction.commit(joinSql([record(asset, spec, staged, MaterializationStatus.checkFailed, blocking), checkResultsInsert(spec.runId, checks, new Date())], ';\n').text);
+      return { ...staged.outcome, input: null, checks };
+    }
+    const statements = [staged.statements, record(asset, spec, staged, MaterializationStatus.materialized, null), checkResultsInsert(spec.runId, checks, new Date())];
+    await transaction.commit(joinSql(statements, ';\n').text);
+    return { ...staged.outcome, checks };
   } catch (error) {
     await transaction.rollback();
     throw error;
@@ -57,4 +56,30 @@ export async function materializeAttempt(
     // Best effort: what is left undone here, the next open of the warehouse does (see partition-backup.ts).
     for (const statements of afterwards) await aside.runInTransaction(statements.text).catch(() => undefined);
   }
+}
+
+async function checkStaged(kind: AssetKind, asset: AnyAssetsDefinition, staged: StagedResult, spec: AttemptSpec, transaction: AssetTransaction): Promise<CheckResult[]> {
+  if (asset.checks.length === 0) return [];
+  if (staged.checkable === undefined) {
+    throw new DefinitionError('DUCKDAG_CHECK_UNSUPPORTED', `asset ${asset.name} declares checks, but its kind "${kind.name}" stages no rows to check`);
+  }
+  return runChecks(asset, staged.checkable, { ...spec, metadata: staged.outcome.metadata }, transaction);
+}
+
+function record(asset: AnyAssetsDefinition, spec: AttemptSpec, staged: StagedResult, status: MaterializationStatus, blocking: CheckResult | null): Sql {
+  return materializationInsert({
+    runId: spec.runId,
+    asset: asset.name,
+    partitionKey: spec.partitionKey,
+    status,
+    rowCount: staged.outcome.rowCount,
+    startedAt: spec.startedAt,
+    finishedAt: new Date(),
+    attempts: spec.attempt,
+    error: null,
+    reason: blocking === null ? null : `${checkFailureReason(blocking)}; its new rows were not stored, the previous data stays`,
+    metadata: staged.outcome.metadata,
+    codeVersion: spec.codeVersion,
+    upstream: Object.values(asset.deps).map((upstream) => upstream.name),
+  });
 }

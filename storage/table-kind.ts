@@ -57,6 +57,7 @@ export const tableKind = defineAssetKind<TableAssetDefinition<any>>({
     return {
       outcome: { rowCount: staged.rowCount, empty, input: tableRef(asset, spec.partitionKey), metadata: { ...metadata(), columns: staged.columns } },
       statements,
+      checkable: { rows: identifier(staging), columns: staged.columns, rowCount: staged.rowCount },
     };
   },
   async load(asset, partitionKey, reader) {
@@ -66,7 +67,7 @@ export const tableKind = defineAssetKind<TableAssetDefinition<any>>({
 });
 
 /** The reference downstream assets get: the table, and its partition's rows. */
-function tableRef(asset: TableAssetDefinition<any>, partitionKey: string | null): TableRef {
+export function tableRef(asset: Pick<TableAssetDefinition<any>, 'name' | 'partitions'>, partitionKey: string | null): TableRef {
   const table = identifier(asset.name);
   const partition = asset.partitions === null || partitionKey === null ? table : partitionRows(asset.name, asset.partitions.column, partitionKey);
   return Object.assign(new Sql(table.text), { name: asset.name, partition });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { simpleParser, type AddressObject } from 'mailparser';
@@ -21,16 +21,20 @@ interface Project {
   run(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
+type Listings = Pick<Parameters<typeof startFakeApi>[1], 'listings' | 'listing'>;
+
 /** MLA1 has one listing worth ARS 25,000,000 and one below the threshold; MLA2 has plain ones. */
-async function project(t: TestContext, smtpOptions: Parameters<typeof startSmtpServer>[2] = {}): Promise<Project> {
+const oneBigSale: Listings = {
+  listings: { MLA1: 2, MLA2: 3 },
+  listing: (category, index) =>
+    category === 'MLA1' && index === 0
+      ? { id: 'MLA900001', title: TITLE, price: 50000, currency_id: 'ARS', sold_quantity: 500, permalink: 'https://articulo.mercadolibre.com.ar/MLA-900001-camara-_JM', thumbnail: 'http://http2.mlstatic.com/D_1-I.jpg' }
+      : { id: `MLA${category.slice(3)}0${index}`, title: `Item ${index}`, price: 100, currency_id: 'ARS', sold_quantity: 5 },
+};
+
+async function project(t: TestContext, smtpOptions: Parameters<typeof startSmtpServer>[2] = {}, listings: Listings = oneBigSale): Promise<Project> {
   const dir = tempDir(t);
-  const api = await startFakeApi(t, {
-    listings: { MLA1: 2, MLA2: 3 },
-    listing: (category, index) =>
-      category === 'MLA1' && index === 0
-        ? { id: 'MLA900001', title: TITLE, price: 50000, currency_id: 'ARS', sold_quantity: 500, permalink: 'https://articulo.mercadolibre.com.ar/MLA-900001-camara-_JM', thumbnail: 'http://http2.mlstatic.com/D_1-I.jpg' }
-        : { id: `MLA${category.slice(3)}0${index}`, title: `Item ${index}`, price: 100, currency_id: 'ARS', sold_quantity: 5 },
-  });
+  const api = await startFakeApi(t, listings);
   const smtp = await startSmtpServer(t, { username: SMTP_USER, password: SMTP_PASSWORD }, smtpOptions);
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -46,6 +50,7 @@ async function project(t: TestContext, smtpOptions: Parameters<typeof startSmtpS
     SMTP_ALLOW_PLAINTEXT_PASSWORD: 'true',
     DUCKDAG_WAREHOUSE: join(dir, 'warehouse.duckdb'),
   };
+  outboxes.set(t, join(dir, 'outbox'));
   return {
     api,
     smtp,
@@ -61,6 +66,8 @@ async function project(t: TestContext, smtpOptions: Parameters<typeof startSmtpS
       }),
   };
 }
+
+const outboxes = new WeakMap<TestContext, string>();
 
 const addresses = (field: AddressObject | AddressObject[] | undefined) =>
   [field ?? []].flat().flatMap((object) => object.value.map((address) => address.address));
@@ -164,4 +171,55 @@ test('an API that answers 403 fails raw_listings at once with the access explana
   assert.match(stdout, /raw_listings failed: .*403 forbidden.*April 2025/);
   assert.equal(api.requests.filter((request) => request.path.endsWith('/search')).length, 1);
   assert.deepEqual(readdirSync(join(dir, 'responses')), []);
+});
+
+/** The big sale of `oneBigSale`, among ten listings of which three come without a price. */
+const thirtyPercentWithoutPrice: Listings = {
+  listings: { MLA1: 5, MLA2: 5 },
+  listing: (category, index) => {
+    const plain = oneBigSale.listing!(category, index);
+    return (category === 'MLA1' && index === 4) || (category === 'MLA2' && index < 2) ? { ...plain, price: null } : plain;
+  },
+};
+
+test('when 30% of the listings have no price, the rejected-share check holds the day back: no email, exit 1, status names the check', async (t) => {
+  const { smtp, run } = await project(t, {}, thirtyPercentWithoutPrice);
+  const result = await run(['materialize', '--partition', '2026-11-24']);
+  assert.equal(result.code, 1, result.stderr + result.stdout);
+  assert.match(result.stdout, /✗ cleaned_listings held back: check rejected_share on cleaned_listings failed/);
+  assert.match(result.stdout, /✗ check rejected_share \(error\): 1 failing of 7 rows \(0 allowed\)/);
+  assert.match(result.stdout, /e\.g\. \{"rejected":3,"raw":10,"rejected_share":0\.3,"max_rejected_share":0\.05\}/);
+  assert.match(result.stdout, /✗ sales_alert_email not run: check rejected_share on cleaned_listings failed/);
+  assert.equal(smtp.received.length, 0);
+  const outbox = outboxes.get(t)!;
+  assert.deepEqual(existsSync(outbox) ? readdirSync(outbox) : [], [], 'no preview or .eml in the outbox');
+  const status = await run(['status', '--partition', '2026-11-24']);
+  assert.match(status.stdout, /cleaned_listings.*check_failed.*check rejected_share on cleaned_listings failed/);
+  assert.match(status.stdout, /checks that did not pass:\ncleaned_listings \[2026-11-24\]\n  ✗ check rejected_share \(error\)/);
+  assert.match(status.stdout, /"rejected":3,"raw":10/);
+  const rows = JSON.parse((await run(['status', '--json', '--partition', '2026-11-24'])).stdout) as { asset: string; status: string; detail: string; checks: { check: string; passed: boolean }[] }[];
+  const byAsset = Object.fromEntries(rows.map((row) => [row.asset, row]));
+  assert.equal(byAsset.cleaned_listings?.status, 'check_failed');
+  assert.deepEqual(byAsset.cleaned_listings?.checks.filter((check) => !check.passed).map((check) => check.check), ['rejected_share']);
+  assert.deepEqual([byAsset.sales_alert_email?.status, byAsset.sales_alert_email?.detail], ['upstream_failed', 'check rejected_share on cleaned_listings failed']);
+});
+
+test('MAX_REJECTED_SHARE above the day\'s share lets the same listings through to the email', async (t) => {
+  const { smtp, run } = await project(t, {}, thirtyPercentWithoutPrice);
+  const result = await run(['materialize', '--partition', '2026-11-24'], { MAX_REJECTED_SHARE: '0.3' });
+  assert.equal(result.code, 0, result.stderr + result.stdout);
+  assert.equal(smtp.received.length, 1);
+});
+
+test('materialize --checks-only judges the stored day again: with the default share it fails, naming the check, and sends nothing', async (t) => {
+  const { smtp, run } = await project(t, {}, thirtyPercentWithoutPrice);
+  assert.equal((await run(['materialize', '--partition', '2026-11-24'], { MAX_REJECTED_SHARE: '0.3' })).code, 0);
+  const checked = await run(['materialize', '--partition', '2026-11-24', '--checks-only']);
+  assert.equal(checked.code, 1, checked.stderr + checked.stdout);
+  assert.match(checked.stdout, /✗ cleaned_listings \[2026-11-24\]: 3 of 4 checks passed\n  ✗ check rejected_share \(error\)/);
+  assert.match(checked.stdout, /✓ high_volume_sales \[2026-11-24\]: 3 checks passed/);
+  assert.match(checked.stdout, /checks run \S+ failed \(partition 2026-11-24\): 8 passed, 1 failed/);
+  assert.equal(smtp.received.length, 1);
+  const materializations = await run(['query', `SELECT count(*) AS n FROM duckdag.materializations`, '--json']);
+  assert.deepEqual(JSON.parse(materializations.stdout), [{ n: 6 }]);
 });

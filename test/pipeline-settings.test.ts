@@ -22,6 +22,9 @@ const cases: [variable: string, value: string][] = [
   ['USD_ARS_RATE', '1.000,50'],
   ['ALERT_EMAIL_TO', 'ventas@example.com, nobody'],
   ['SMTP_ALLOW_PLAINTEXT_PASSWORD', 'yes'],
+  ['MAX_REJECTED_SHARE', '5%'],
+  ['MAX_REJECTED_SHARE', '1.5'],
+  ['MAX_REJECTED_SHARE', '-0.1'],
 ];
 
 for (const [variable, value] of cases) {
@@ -37,17 +40,20 @@ test('environment variables override the defaults', () => {
     ALERT_EMAIL_TO: 'a@example.com, b@example.com',
     MERCADOLIBRE_SAMPLE_DIR: 'other/sample',
     MERCADOLIBRE_API_URL: 'http://127.0.0.1:9999/proxy/',
+    MAX_REJECTED_SHARE: '0.2',
   });
   assert.equal(settings.thresholdArs, 5_000_000);
+  assert.equal(settings.maxRejectedShare, 0.2);
   assert.equal(settings.usdArsRate, 1180.5);
   assert.deepEqual(settings.emailTo, ['a@example.com', 'b@example.com']);
   assert.equal(settings.sampleDir, '/project/other/sample');
   assert.equal(settings.apiUrl, 'http://127.0.0.1:9999/proxy');
 });
 
-test('without overrides the defaults apply: threshold 7,000,000, no rate, the sample source', () => {
+test('without overrides the defaults apply: threshold 7,000,000, no rate, the sample source, 5% rejected at most', () => {
   const settings = testSettings('/project');
   assert.equal(settings.thresholdArs, 7_000_000);
+  assert.equal(settings.maxRejectedShare, 0.05);
   assert.equal(settings.usdArsRate, null);
   assert.equal(settings.source, 'sample');
   assert.equal(settings.itemsPerCategory, 50);

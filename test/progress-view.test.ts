@@ -33,6 +33,7 @@ const done: AssetResult = {
   error: null,
   reason: null,
   metadata: {},
+  checks: [],
 };
 const skipped: AssetResult = { ...done, asset: 'email_body', status: 'skipped', rowCount: null, reason: 'upstream high_volume_sales is empty' };
 const run: RunResult = {
@@ -83,4 +84,33 @@ test('on a terminal, the progress view shows the running assets and done/total l
 test('a failed asset is described with its error, an unrun one with the failed upstream', () => {
   assert.equal(describeResult({ ...done, status: 'failed', error: 'asset raw_listings: boom' }), '✗ raw_listings failed: asset raw_listings: boom');
   assert.equal(describeResult({ ...done, status: 'upstream_failed', reason: 'upstream x failed' }), '✗ raw_listings not run: upstream x failed');
+});
+
+test('a check that did not pass prints under its asset with a sample row, its control characters escaped', () => {
+  const warned: AssetResult = {
+    ...done,
+    checks: [
+      {
+        check: 'accepted_values_currency_id',
+        asset: 'raw_listings',
+        partitionKey: '2026-11-24',
+        severity: 'warn',
+        description: 'currency_id in (ARS, USD)',
+        passed: false,
+        failingCount: 1,
+        checkedRows: 1550,
+        allowedFailing: 0,
+        sample: [{ id: 'MLA1', title: 'evil\u009b2J\u202etitle' }],
+        durationMs: 3,
+      },
+    ],
+  };
+  assert.equal(
+    describeResult(warned),
+    [
+      '✓ raw_listings materialized: 1,550 rows in 420 ms · 0 of 1 check passed',
+      '  ! check accepted_values_currency_id (warn): 1 failing of 1,550 rows (0 allowed) · currency_id in (ARS, USD)',
+      '      e.g. {"id":"MLA1","title":"evil\\u009b2J\\u202etitle"}',
+    ].join('\n'),
+  );
 });

@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../project/duckdag-config.ts';
 import type { ConfigImporter } from '../project/load-config.ts';
+import type { DuckdbAssetStore } from '../../storage/duckdb-asset-store.ts';
 import type { Warehouse } from '../../storage/warehouse.ts';
 import type { CliIo } from './cli-io.ts';
 import { ExitCode } from './exit-code.ts';
@@ -56,6 +57,12 @@ export class CliSession {
     } finally {
       warehouse.close();
     }
+  }
+
+  /** Opens the warehouse for writing with an asset store on it, runs `work`, and closes the file. */
+  async withStore<T>(config: ResolvedConfig, command: string, work: (store: DuckdbAssetStore) => Promise<T>): Promise<T> {
+    const { DuckdbAssetStore } = await import('../../storage/duckdb-asset-store.ts');
+    return this.withWarehouse(config, 'read_write', command, async (warehouse) => work(await DuckdbAssetStore.open(warehouse, config.kinds)));
   }
 
   writeJson(value: unknown): void {

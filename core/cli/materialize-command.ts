@@ -1,6 +1,6 @@
 /**
  * `duckdag materialize`: plans a selection for one partition and runs it, or with `--dry-run` only
- * prints the plan. Ctrl-C (or SIGTERM) cancels the run: nothing new starts, running assets are
+ * prints the plan, or with `--checks-only` runs the selected assets' checks on what is stored. Ctrl-C (or SIGTERM) cancels the run: nothing new starts, running assets are
  * interrupted and recorded `cancelled`, and the command exits 130; a second Ctrl-C exits at once
  * (DuckDB rolls back what was not committed).
  */
@@ -8,8 +8,10 @@ import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { selectAssets, usesStale } from '../kernel/asset-selection.ts';
 import { parsePartitionKey, todayPartitionKey } from '../kernel/daily-partitions.ts';
-import { SelectionError } from '../kernel/errors.ts';
+import { ConfigError, SelectionError } from '../kernel/errors.ts';
 import { outOfDate } from '../kernel/staleness.ts';
+import type { RunStatus } from '../kernel/statuses.ts';
+import type { ResolvedConfig } from '../project/duckdag-config.ts';
 import type { PlanRequest } from '../runtime/run-plan.ts';
 import type { Warehouse } from '../../storage/warehouse.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
@@ -26,9 +28,11 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         .option('partition', { alias: 'p', type: 'string', describe: 'Partition date YYYY-MM-DD (default: today, UTC)' })
         .option('force', { type: 'boolean', default: false, describe: 'Redo side effects already done for the partition (e.g. send the email again)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (what would run, and what it reads) without running it' })
+        .option('checks-only', { type: 'boolean', default: false, describe: 'Run the checks of the selected assets on their stored rows, materializing nothing' })
         .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once (default: number of cores)' }),
     async (args) => {
       const partitionKey = args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition);
+      if (args['checks-only'] && args['dry-run']) throw new ConfigError('DUCKDAG_USAGE', '--checks-only and --dry-run cannot be used together\nRun `duckdag --help` for usage.');
       const config = await session.config(args, args.concurrency);
       const [{ executePlan }, { buildPlan, planRun, warehouseReads }, { createProgressView, describePlan }, { projectCodeVersions, projectStaleness }] = await Promise.all([
         import('../runtime/executor.ts'),
@@ -70,7 +74,7 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         else session.io.stdout.write(`${describePlan(plan)}\n`);
         return;
       }
-      const view = args.json ? null : await createProgressView(session.io);
+      const view = args.json || args['checks-only'] ? null : await createProgressView(session.io);
       const controller = new AbortController();
       const cancel = () => {
         if (controller.signal.aborted) process.exit(ExitCode.cancelled);
@@ -80,6 +84,10 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       process.on('SIGINT', cancel);
       process.on('SIGTERM', cancel);
       try {
+        if (args['checks-only']) {
+          session.exitCode = exitCodeOf(await checksOnly(session, config, { select: args.select, exclude: args.exclude, partitionKey }, controller.signal, args.json));
+          return;
+        }
         const result = await session.withWarehouse(config, 'read_write', 'duckdag materialize', async (warehouse) => {
           const request = await requestOn(warehouse);
           if (request === null) return null;
@@ -96,7 +104,7 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         });
         if (result === null) return;
         if (args.json) session.writeJson(result);
-        session.exitCode = result.status === 'succeeded' ? ExitCode.ok : result.status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
+        session.exitCode = exitCodeOf(result.status);
       } finally {
         view?.stop();
         process.off('SIGINT', cancel);
@@ -104,4 +112,24 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       }
     },
   );
+}
+
+/** `--checks-only`: the selected assets' checks on their stored rows, a line per asset. */
+async function checksOnly(session: CliSession, config: ResolvedConfig, request: PlanRequest, signal: AbortSignal, json: boolean): Promise<RunStatus> {
+  const [{ checkStoredAssets }, { describeCheckRun, describeStoredChecks }] = await Promise.all([import('../runtime/stored-checks.ts'), import('./check-lines.ts')]);
+  const write = (line: string) => session.io.stdout.write(`${line}\n`);
+  const result = await session.withStore(config, 'duckdag materialize --checks-only', (store) =>
+    checkStoredAssets(config.graph, store, request, {
+      resources: config.resources,
+      signal,
+      onChecked: json ? undefined : (checked) => write(describeStoredChecks(checked)),
+    }),
+  );
+  if (json) session.writeJson(result);
+  else write(describeCheckRun(result));
+  return result.status;
+}
+
+function exitCodeOf(status: RunStatus): ExitCode {
+  return status === 'succeeded' ? ExitCode.ok : status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
 }

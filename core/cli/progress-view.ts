@@ -4,7 +4,9 @@
  */
 import type { RunPlan } from '../runtime/run-plan.ts';
 import type { AssetResult, RunEvent, RunResult } from '../runtime/run-result.ts';
+import { checksSummary, failedCheckLines } from './check-lines.ts';
 import type { CliIo } from './cli-io.ts';
+import { formatMs } from './format-ms.ts';
 
 export interface ProgressView {
   readonly onEvent: (event: RunEvent) => void;
@@ -16,19 +18,26 @@ const symbols: Record<AssetResult['status'], string> = {
   materialized: '✓',
   skipped: '○',
   failed: '✗',
+  check_failed: '✗',
   upstream_failed: '✗',
   cancelled: '⊘',
 };
 
-/** One line describing a finished asset. */
+/** One line describing a finished asset, then a line for each check that did not pass. */
 export function describeResult(result: AssetResult): string {
+  return [describeOutcome(result), ...failedCheckLines(result.checks)].join('\n');
+}
+
+function describeOutcome(result: AssetResult): string {
   const head = `${symbols[result.status]} ${result.asset}`;
   switch (result.status) {
     case 'materialized': {
       const size = result.rowCount === null ? 'value' : `${result.rowCount.toLocaleString('en-US')} rows`;
       const retried = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-      return `${head} materialized: ${size}${result.empty ? ' (empty)' : ''} in ${formatMs(result.durationMs)}${retried}`;
+      return `${head} materialized: ${size}${result.empty ? ' (empty)' : ''} in ${formatMs(result.durationMs)}${retried}${checksSummary(result.checks)}`;
     }
+    case 'check_failed':
+      return `${head} held back: ${result.reason}; its new ${result.rowCount === null ? 'data was' : `${result.rowCount.toLocaleString('en-US')} rows were`} not stored${checksSummary(result.checks)}`;
     case 'skipped':
       return `${head} skipped: ${result.reason}`;
     case 'upstream_failed':
@@ -58,6 +67,7 @@ export function describePlan(plan: RunPlan): string {
 export function describeRun(result: RunResult): string {
   const count = (status: AssetResult['status']) => result.assets.filter((asset) => asset.status === status).length;
   const parts = [`${count('materialized')} materialized`, `${count('skipped')} skipped`, `${count('failed')} failed`];
+  if (count('check_failed') > 0) parts.push(`${count('check_failed')} held back by checks`);
   if (count('upstream_failed') > 0) parts.push(`${count('upstream_failed')} not run`);
   if (count('cancelled') > 0) parts.push(`${count('cancelled')} cancelled`);
   return `run ${result.runId} ${result.status} (partition ${result.partitionKey}): ${parts.join(', ')} in ${formatMs(result.durationMs)}`;
@@ -67,9 +77,6 @@ function runStartedLine(runId: string, plan: RunPlan): string {
   return `run ${runId}: ${plan.steps.length} assets, partition ${plan.partitionKey}`;
 }
 
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 /** The live view on a terminal (its redrawing library loaded only then), plain lines otherwise. */
 export async function createProgressView(io: CliIo): Promise<ProgressView> {

@@ -4,9 +4,10 @@
  * its kind (`table`, `value`, or one a project registers) decides how it is materialized, stored
  * and read downstream. `sqlAsset`, `tableAsset` and `valueAsset` build the built-in kinds.
  */
+import type { AssetCheck, AssetCheckSpec } from './asset-check.ts';
 import type { DailyPartitions } from './daily-partitions.ts';
 import type { PartitionOffsetDep } from './partition-mapping.ts';
-import type { ResourceTypes } from './resources.ts';
+import type { ResourcesOf, ResourceTypes } from './resources.ts';
 import type { ResolvedRetryPolicy, RetryPolicy } from './retry-policy.ts';
 import type { Sql, SqlValue } from './sql.ts';
 
@@ -41,6 +42,11 @@ export interface AssetSpec<D extends AssetDeps, R extends ResourceTypes = {}> {
   readonly partitions?: DailyPartitions;
   /** @default 'skip' */
   readonly onUpstreamEmpty?: UpstreamEmptyPolicy;
+  /**
+   * Data-quality rules run on the asset's new rows before they replace its data (table assets):
+   * `[unique('id'), notNull('price', { maxFailingShare: 0.02 }), sqlCheck({ … })]`.
+   */
+  readonly checks?: readonly AssetCheckSpec<ResourcesOf<R>>[];
 }
 
 /** Extra facts an asset's code reports about a materialization; stored as JSON in its history. */
@@ -151,6 +157,8 @@ export interface AssetsDefinition<Input = unknown, EmptyInput = Input, Resources
   readonly onUpstreamEmpty: UpstreamEmptyPolicy;
   /** `sql` for SQL assets, `function` for code. */
   readonly compute: 'sql' | 'function';
+  /** Its checks, in the order declared. */
+  readonly checks: readonly AssetCheck[];
   /** Phantom types: what downstream receives, and which resources the asset needs. */
   readonly __input?: Input;
   readonly __emptyInput?: EmptyInput;

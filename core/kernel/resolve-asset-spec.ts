@@ -1,10 +1,10 @@
 /**
  * Checks the fields every asset shares and applies their defaults, once, when the asset is defined.
  */
+import { resolveAssetChecks } from './asset-check.ts';
 import type { AnyAssetsDefinition, AssetDeps, AssetSpec, AssetsDefinition } from './asset-definition.ts';
 import { DefinitionError } from './errors.ts';
 import { isPartitionOffsetDep } from './partition-mapping.ts';
-import type { ResourceTypes } from './resources.ts';
 import { resolveRetryPolicy } from './retry-policy.ts';
 
 const assetNamePattern = /^[a-z][a-z0-9_]{0,62}$/;
@@ -16,7 +16,7 @@ export type ResolvedAssetSpec<K extends string> = Omit<AssetsDefinition, 'kind' 
 
 /** Validates a spec and returns the framework's view of it. */
 export function resolveAssetSpec<K extends string>(
-  spec: AssetSpec<AssetDeps, ResourceTypes>,
+  spec: AssetSpec<AssetDeps, any>,
   kind: K,
   compute: AssetsDefinition['compute'],
 ): ResolvedAssetSpec<K> {
@@ -67,5 +67,6 @@ export function resolveAssetSpec<K extends string>(
     retry: resolveRetryPolicy(spec.name, spec.retry),
     partitions: spec.partitions ?? null,
     onUpstreamEmpty,
+    checks: resolveAssetChecks(spec.name, spec.checks),
   };
 }

@@ -8,7 +8,9 @@ export const MaterializationStatus = {
   /** Not run: an upstream asset is empty (or was skipped). */
   skipped: 'skipped',
   failed: 'failed',
-  /** Not run: an upstream asset failed. */
+  /** Ran, but an `error` check failed on its new rows: they were not stored, the previous data stays. */
+  checkFailed: 'check_failed',
+  /** Not run: an upstream asset failed (or failed a check). */
   upstreamFailed: 'upstream_failed',
   /** Interrupted, or not started, because the run was cancelled. */
   cancelled: 'cancelled',

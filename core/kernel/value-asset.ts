@@ -15,6 +15,8 @@ import type { ResourcesOf, ResourceTypes } from './resources.ts';
 
 export interface ValueAssetSpec<T, D extends AssetDeps, P extends UpstreamEmptyPolicy, R extends ResourceTypes> extends AssetSpec<D, R> {
   readonly onUpstreamEmpty?: P;
+  /** Checks read rows: they apply to table assets. */
+  readonly checks?: never;
   /** Returns the value; `null`, `''`, `[]` and `{}` count as empty. */
   readonly compute: (inputs: AssetInputs<D, P>, context: ValueAssetContext<T, ResourcesOf<R>>) => Promise<T | null> | T | null;
 }

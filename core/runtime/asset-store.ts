@@ -6,6 +6,7 @@
 import type { AnyAssetsDefinition, AssetLogger, AssetMetadata } from '../kernel/asset-definition.ts';
 import type { ResourceValues } from '../kernel/resources.ts';
 import type { MaterializationStatus, RunStatus } from '../kernel/statuses.ts';
+import type { CheckResult } from './check-result.ts';
 
 /** One asset at one partition (`null`: unpartitioned). */
 export interface AssetPartition {
@@ -42,11 +43,26 @@ export interface LoadedAsset {
   readonly empty: boolean;
 }
 
-/** What a successful attempt produced. */
+/**
+ * What an attempt that ran to the end produced. When one of `checks` is blocking (a failed `error`
+ * check), nothing was stored: the previous data stays, and the store has recorded the asset
+ * `check_failed` with its check results.
+ */
 export interface AttemptOutcome extends LoadedAsset {
   /** Rows written (the partition's rows for a partitioned asset); null for kinds without rows. */
   readonly rowCount: number | null;
   readonly metadata: AssetMetadata;
+  /** The asset's checks, run on its new rows before they were stored. */
+  readonly checks: readonly CheckResult[];
+}
+
+/** What a run of checks on stored rows is given (`materialize --checks-only`). */
+export interface StoredCheckSpec {
+  readonly runId: string;
+  readonly partitionKey: string | null;
+  readonly signal: AbortSignal;
+  /** The resources the asset declared, which its checks read. */
+  readonly resources: ResourceValues;
 }
 
 export interface RunRecord {
@@ -94,6 +110,8 @@ export interface AssetStore {
    * all or nothing; rejects, leaving the previous data and history as they were, when it fails.
    */
   materialize(asset: AnyAssetsDefinition, attempt: AttemptSpec): Promise<AttemptOutcome>;
+  /** Runs the asset's checks on its stored rows for the partition and records the results; changes no data. */
+  checkStored(asset: AnyAssetsDefinition, spec: StoredCheckSpec): Promise<readonly CheckResult[]>;
 }
 
 /** The key of an asset partition in a holdings set. */

@@ -12,6 +12,7 @@ import { CancelledError, ConfigError, describeError } from '../kernel/errors.ts'
 import type { ResourceValues } from '../kernel/resources.ts';
 import { MaterializationStatus, RunStatus } from '../kernel/statuses.ts';
 import type { AssetStore, LoadedAsset } from './asset-store.ts';
+import { checkFailureReason, isBlocking } from './check-result.ts';
 import { buildPlan, type PlanRequest, type PlanStep, type RunPlan } from './run-plan.ts';
 import type { AssetResult, RunEvent, RunResult } from './run-result.ts';
 import { newRunId } from './run-id.ts';
@@ -44,12 +45,13 @@ export async function materialize(graph: AssetGraph, store: AssetStore, options:
  */
 export async function executePlan(plan: RunPlan, graph: AssetGraph, store: AssetStore, options: ExecuteOptions): Promise<RunResult> {
   const resources = options.resources ?? {};
-  checkResources(plan, resources);
+  checkResources(plan.steps, resources);
   return new PlanExecution(plan, graph, store, options, resources).run();
 }
 
-function checkResources(plan: RunPlan, resources: ResourceValues): void {
-  const missing = plan.steps.flatMap((step) =>
+/** Throws `ConfigError` naming every resource that `steps` need and `resources` lack. */
+export function checkResources(steps: readonly Pick<PlanStep, 'asset' | 'resourceKeys'>[], resources: ResourceValues): void {
+  const missing = steps.flatMap((step) =>
     step.resourceKeys.filter((key) => !Object.hasOwn(resources, key)).map((key) => `asset ${step.asset} needs resource "${key}"`),
   );
   if (missing.length > 0) {
@@ -61,7 +63,7 @@ function checkResources(plan: RunPlan, resources: ResourceValues): void {
 /** How a settled asset stands for its downstream. */
 type UpstreamState =
   | { readonly kind: 'ready' | 'empty'; readonly root: string; readonly input: unknown }
-  | { readonly kind: 'failed' | 'skipped' | 'cancelled'; readonly root: string };
+  | { readonly kind: 'failed' | 'skipped' | 'cancelled'; readonly root: string; readonly reason?: string };
 
 interface Settled {
   readonly result: AssetResult;
@@ -186,14 +188,19 @@ class PlanExecution {
         },
         (error, attempt) => this.#emit({ type: 'asset_retrying', asset: step.asset, attempt, error: describeError(error) }),
       );
+      const blocking = outcome.checks.find(isBlocking);
       const result: AssetResult = {
         ...resultOf(step, startedAt, attempts),
-        status: MaterializationStatus.materialized,
+        status: blocking === undefined ? MaterializationStatus.materialized : MaterializationStatus.checkFailed,
         rowCount: outcome.rowCount,
         empty: outcome.empty,
         metadata: outcome.metadata,
+        reason: blocking === undefined ? null : checkFailureReason(blocking),
+        checks: outcome.checks,
       };
       this.#emit({ type: 'asset_finished', result });
+      // The store has recorded a blocked asset with its check results; downstream does not run.
+      if (blocking !== undefined) return { result, state: { kind: 'failed', root: step.asset, reason: result.reason ?? undefined } };
       return { result, state: stateOf(step.asset, outcome) };
     } catch (error) {
       const cancelled = this.#signal.aborted || error instanceof CancelledError;
@@ -246,6 +253,7 @@ function resultOf(step: PlanStep, startedAt: Date, attempts: number): AssetResul
     error: null,
     reason: null,
     metadata: {},
+    checks: [],
   };
 }
 
@@ -268,7 +276,9 @@ function blockedBy(asset: AnyAssetsDefinition, upstream: readonly (readonly [str
       .sort((a, b) => a[0].localeCompare(b[0]))
       .map(([, state]) => state)[0];
   const failed = first(['failed']);
-  if (failed !== undefined) return { status: MaterializationStatus.upstreamFailed, reason: `upstream ${failed.root} failed`, state: failed };
+  if (failed !== undefined) {
+    return { status: MaterializationStatus.upstreamFailed, reason: ('reason' in failed ? failed.reason : undefined) ?? `upstream ${failed.root} failed`, state: failed };
+  }
   const cancelled = first(['cancelled']);
   if (cancelled !== undefined) return { status: MaterializationStatus.cancelled, reason: `upstream ${cancelled.root} was cancelled`, state: cancelled };
   if (asset.onUpstreamEmpty === 'run') return null;
@@ -281,7 +291,8 @@ function blockedBy(asset: AnyAssetsDefinition, upstream: readonly (readonly [str
 
 function runStatus(assets: readonly AssetResult[]): RunStatus {
   if (assets.some((asset) => asset.status === MaterializationStatus.cancelled)) return RunStatus.cancelled;
-  if (assets.some((asset) => asset.status === MaterializationStatus.failed || asset.status === MaterializationStatus.upstreamFailed)) {
+  const failures: readonly MaterializationStatus[] = [MaterializationStatus.failed, MaterializationStatus.checkFailed, MaterializationStatus.upstreamFailed];
+  if (assets.some((asset) => failures.includes(asset.status))) {
     return RunStatus.failed;
   }
   return RunStatus.succeeded;

@@ -2,6 +2,7 @@
  * What a run reports: one result per selected asset, never an exception for an asset's failure.
  */
 import type { MaterializationStatus, RunStatus } from '../kernel/statuses.ts';
+import type { CheckResult } from './check-result.ts';
 import type { RunPlan } from './run-plan.ts';
 
 export interface AssetResult {
@@ -17,9 +18,11 @@ export interface AssetResult {
   readonly attempts: number;
   /** Why it failed: the error's message, naming the asset. */
   readonly error: string | null;
-  /** Why it was skipped, not run or cancelled: "upstream high_volume_sales is empty". */
+  /** Why it was skipped, not run, held back by a check or cancelled: "upstream high_volume_sales is empty". */
   readonly reason: string | null;
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Its checks' results, when it ran; a blocking one made it `check_failed`. */
+  readonly checks: readonly CheckResult[];
 }
 
 export interface RunResult {
