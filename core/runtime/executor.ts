@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   readonly onEvent?: (event: RunEvent) => void;
   /** Aborting it cancels the run: nothing new starts, running assets are interrupted. */
   readonly signal?: AbortSignal;
+  /** The run's id, when the caller records it elsewhere before the run starts (a schedule's tick). */
+  readonly runId?: string;
 }
 
 export type MaterializeOptions = PlanRequest & ExecuteOptions;
@@ -79,7 +81,7 @@ class PlanExecution {
   readonly #store: AssetStore;
   readonly #options: ExecuteOptions;
   readonly #resources: ResourceValues;
-  readonly #runId = newRunId();
+  readonly #runId: string;
   readonly #signal: AbortSignal;
   readonly #limit: LimitFunction;
   readonly #settled = new Map<string, Promise<Settled>>();
@@ -90,6 +92,7 @@ class PlanExecution {
     this.#store = store;
     this.#options = options;
     this.#resources = resources;
+    this.#runId = options.runId ?? newRunId();
     this.#signal = options.signal ?? new AbortController().signal;
     this.#limit = pLimit(Math.max(1, options.concurrency));
   }
