@@ -1,14 +1,16 @@
 /**
  * `duckdag materialize`: plans a selection for one partition and runs it, or with `--dry-run` only
- * prints the plan. Ctrl-C (or SIGTERM) cancels the run: nothing new starts, running assets are
+ * prints the plan; a range or list of partitions is a backfill (`backfill-run.ts`). Ctrl-C (or SIGTERM) cancels the run: nothing new starts, running assets are
  * interrupted and recorded `cancelled`, and the command exits 130; a second Ctrl-C exits at once
  * (DuckDB rolls back what was not committed).
  */
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { parsePartitionKey, todayPartitionKey } from '../kernel/daily-partitions.ts';
+import { isPartitionSet } from '../kernel/partition-set.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
-import { ExitCode } from './exit-code.ts';
+import { cancelOnSignal } from './cancel-on-signal.ts';
+import { exitCodeOf } from './exit-code.ts';
 
 export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
@@ -18,11 +20,22 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       command
         .option('select', { alias: 's', type: 'string', default: '*', describe: 'Assets to materialize: name, +name, name+, 2+name, tag:k=v, group:g, *; comma-separated' })
         .option('exclude', { alias: 'x', type: 'string', describe: 'Assets to leave out, same syntax' })
-        .option('partition', { alias: 'p', type: 'string', describe: 'Partition date YYYY-MM-DD (default: today, UTC)' })
+        .option('partition', {
+          alias: 'p',
+          type: 'string',
+          describe: 'Partition date YYYY-MM-DD (default: today, UTC); a range FIRST..LAST or a comma-separated list backfills one run per partition',
+        })
+        .option('missing', { type: 'boolean', default: false, describe: 'Only the partitions not yet materialized (each selected asset materialized or skipped)' })
+        .option('keep-going', { type: 'boolean', default: false, describe: 'In a backfill, go on with the next partitions after one fails' })
         .option('force', { type: 'boolean', default: false, describe: 'Redo side effects already done for the partition (e.g. send the email again)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (what would run, and what it reads) without running it' })
         .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once (default: number of cores)' }),
     async (args) => {
+      if (args.missing || (args.partition !== undefined && isPartitionSet(args.partition))) {
+        const { runBackfill } = await import('./backfill-run.ts');
+        await runBackfill(session, { ...args, dryRun: args['dry-run'], keepGoing: args['keep-going'] });
+        return;
+      }
       const request = {
         select: args.select,
         exclude: args.exclude,
@@ -49,30 +62,22 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         return;
       }
       const view = args.json ? null : await createProgressView(session.io);
-      const controller = new AbortController();
-      const cancel = () => {
-        if (controller.signal.aborted) process.exit(ExitCode.cancelled);
-        session.io.stderr.write('cancelling: no new asset starts, running ones are interrupted (Ctrl-C again to exit now)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', cancel);
-      process.on('SIGTERM', cancel);
       try {
-        const result = await session.withStore(config, 'duckdag materialize', async (store) =>
-          executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
-            force: args.force,
-            concurrency: config.concurrency,
-            resources: config.resources,
-            signal: controller.signal,
-            onEvent: view?.onEvent,
-          }),
+        const result = await cancelOnSignal(session.io, (signal) =>
+          session.withStore(config, 'duckdag materialize', async (store) =>
+            executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
+              force: args.force,
+              concurrency: config.concurrency,
+              resources: config.resources,
+              signal,
+              onEvent: view?.onEvent,
+            }),
+          ),
         );
         if (args.json) session.writeJson(result);
-        session.exitCode = result.status === 'succeeded' ? ExitCode.ok : result.status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
+        session.exitCode = exitCodeOf(result.status);
       } finally {
         view?.stop();
-        process.off('SIGINT', cancel);
-        process.off('SIGTERM', cancel);
       }
     },
   );
