@@ -13,6 +13,7 @@ import { listCommand } from './list-command.ts';
 import { materializeCommand } from './materialize-command.ts';
 import { queryCommand } from './query-command.ts';
 import { runsCommand } from './runs-command.ts';
+import { schedulesCommand } from './schedules-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { statusCommand } from './status-command.ts';
 
@@ -44,7 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), i
       // Thrown, not recorded: yargs would otherwise still run the command with the invalid value.
       throw new ConfigError('DUCKDAG_USAGE', `${message ?? 'invalid usage'}\nRun \`duckdag --help\` for usage.`);
     }) as unknown as Argv<GlobalOptions>;
-  for (const register of [materializeCommand, serveCommand, listCommand, statusCommand, runsCommand, queryCommand, graphCommand]) {
+  for (const register of [materializeCommand, serveCommand, schedulesCommand, listCommand, statusCommand, runsCommand, queryCommand, graphCommand]) {
     cli = register(cli, session);
   }
   try {

@@ -1,6 +1,6 @@
 /**
  * What `duckdag serve` writes to stdout, for a terminal or for systemd, Docker and Kubernetes: one
- * line per tick and per run (and per failed asset), prefixed with the time; with `--json`, the
+ * line per tick and per run (and per failed asset, and per line an asset logs), prefixed with the time; with `--json`, the
  * same as JSON lines, each with `time` and `event`.
  */
 import type { ScheduleDefinition } from '../kernel/schedule-definition.ts';
@@ -57,6 +57,7 @@ export function serveLog(io: CliIo, json: boolean, now: () => Date = () => new D
       }
     },
     onRunEvent: (event) => {
+      if (event.type === 'asset_log') write('asset_log', { asset: event.asset, message: event.message }, `  ${event.asset}: ${event.message}`);
       if (event.type === 'asset_finished' && (event.result.status === 'failed' || event.result.status === 'cancelled')) {
         write('asset_finished', { result: event.result }, describeResult(event.result));
       }
