@@ -29,6 +29,8 @@ export default defineConfig({
   // ceiling hold a day of a million listings under 1 GB of memory, and make it faster too.
   duckdb: { memoryLimit: '512MB', rowGroupSize: 16_384 },
   assets: mercadoLibreAssets,
+  // `duckdag serve` runs the alert every day at 12:00 UTC, for that day's listings.
+  schedules: [{ name: 'daily_sales_alert', cron: '0 12 * * *', timezone: 'UTC', select: '*', partition: 'tick_day' }],
   // Made when a command loads the config: a bad variable stops it before any work, with exit 2.
   resources: () => mercadoLibreResources(resolvePipelineSettings(pipelineDefaults, process.env)),
 });

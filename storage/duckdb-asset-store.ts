@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
-import { joinSql, sql } from '../core/kernel/sql.ts';
+import { joinSql, sql, type Sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus } from '../core/kernel/statuses.ts';
 import {
   holdingKey,
@@ -47,14 +47,24 @@ export class DuckdbAssetStore implements AssetStore {
 
   async holdings(wanted: readonly AssetPartition[]): Promise<ReadonlySet<string>> {
     if (wanted.length === 0) return new Set();
-    const pairs = joinSql(wanted.map((held) => sql`(${held.asset}, ${held.partitionKey})`));
     const reader = await this.#control.read(
       sql`SELECT DISTINCT m.asset, m.partition_key
-          FROM duckdag.materializations m JOIN (VALUES ${pairs}) AS wanted(asset, partition_key)
+          FROM duckdag.materializations m JOIN (VALUES ${wantedPairs(wanted)}) AS wanted(asset, partition_key)
             ON m.asset = wanted.asset AND m.partition_key IS NOT DISTINCT FROM wanted.partition_key
           WHERE m.status = ${MaterializationStatus.materialized}`.text,
     );
-    return new Set(reader.getRows().map(([asset, partitionKey]) => holdingKey({ asset: String(asset), partitionKey: partitionKey === null ? null : String(partitionKey) })));
+    return new Set(reader.getRows().map(([asset, partitionKey]) => heldKey(asset, partitionKey)));
+  }
+
+  async latestOutcomes(wanted: readonly AssetPartition[]): Promise<ReadonlyMap<string, MaterializationStatus>> {
+    if (wanted.length === 0) return new Map();
+    const reader = await this.#control.read(
+      sql`SELECT m.asset, m.partition_key, m.status
+          FROM duckdag.materializations m JOIN (VALUES ${wantedPairs(wanted)}) AS wanted(asset, partition_key)
+            ON m.asset = wanted.asset AND m.partition_key IS NOT DISTINCT FROM wanted.partition_key
+          QUALIFY row_number() OVER (PARTITION BY m.asset, m.partition_key ORDER BY m.finished_at DESC) = 1`.text,
+    );
+    return new Map(reader.getRows().map(([asset, partitionKey, status]) => [heldKey(asset, partitionKey), String(status) as MaterializationStatus]));
   }
 
   load(asset: AnyAssetsDefinition, partitionKey: string | null): Promise<LoadedAsset> {
@@ -90,4 +100,12 @@ export class DuckdbAssetStore implements AssetStore {
       this.#idle.push(connection);
     }
   }
+}
+
+function wantedPairs(wanted: readonly AssetPartition[]): Sql {
+  return joinSql(wanted.map((held) => sql`(${held.asset}, ${held.partitionKey})`));
+}
+
+function heldKey(asset: unknown, partitionKey: unknown): string {
+  return holdingKey({ asset: String(asset), partitionKey: partitionKey === null ? null : String(partitionKey) });
 }

@@ -100,4 +100,27 @@ export const historyMigrations: readonly HistoryMigration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'schedule ticks, at most one run per schedule and partition',
+    statements: [
+      // claimed_partition_key is the partition for the one tick of a schedule that runs it, NULL for
+      // later ticks that found it taken: the unique key (NULLs are distinct) is what keeps two
+      // processes, or a restart after a crash, from running a schedule's partition twice.
+      `CREATE TABLE duckdag.schedule_ticks (
+        schedule VARCHAR NOT NULL,
+        tick_at TIMESTAMPTZ NOT NULL,
+        partition_key VARCHAR NOT NULL,
+        claimed_partition_key VARCHAR,
+        status VARCHAR NOT NULL,
+        reason VARCHAR,
+        run_id VARCHAR,
+        recorded_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ,
+        pid INTEGER NOT NULL,
+        PRIMARY KEY (schedule, tick_at),
+        UNIQUE (schedule, claimed_partition_key)
+      )`,
+    ],
+  },
 ];

@@ -1,6 +1,7 @@
 /**
  * The questions the CLI asks of the history: the latest materialization per asset and partition
- * and its check results, the recent runs with their outcome counts, and what staleness is judged against.
+ * and its check results, the recent runs with their outcome counts, each schedule's latest tick,
+ * and what staleness is judged against.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CheckSeverity } from '../core/kernel/asset-check.ts';
@@ -19,15 +20,15 @@ export async function latestMaterializations(
   connection: DuckDBConnection,
   filter: { partitionKey?: string; perAsset?: boolean } = {},
 ): Promise<TableRows> {
-  const where = filter.partitionKey === undefined ? '' : `WHERE partition_key = ${literal(filter.partitionKey).text}`;
-  const window = filter.perAsset === true ? 'asset' : 'asset, partition_key';
+  const where = filter.partitionKey === undefined ? '' : `WHERE m.partition_key = ${literal(filter.partitionKey).text}`;
+  const window = filter.perAsset === true ? 'm.asset' : 'm.asset, m.partition_key';
   return readTable(
     connection,
-    `SELECT asset, partition_key, status, row_count, strftime(finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS finished_at,
-            duration_ms, attempts, coalesce(error, reason) AS detail, run_id
-     FROM duckdag.materializations ${where}
-     QUALIFY row_number() OVER (PARTITION BY ${window} ORDER BY finished_at DESC) = 1
-     ORDER BY asset, partition_key`,
+    `SELECT m.asset, m.partition_key, m.status, m.row_count, strftime(m.finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS finished_at,
+            m.duration_ms, m.attempts, coalesce(m.error, m.reason) AS detail, m.run_id, t.schedule
+     FROM duckdag.materializations m LEFT JOIN duckdag.schedule_ticks t USING (run_id) ${where}
+     QUALIFY row_number() OVER (PARTITION BY ${window} ORDER BY m.finished_at DESC) = 1
+     ORDER BY m.asset, m.partition_key`,
   );
 }
 
@@ -78,7 +79,7 @@ interface StoredCheck {
 export async function recentRuns(connection: DuckDBConnection, limit: number): Promise<TableRows> {
   return readTable(
     connection,
-    `SELECT r.run_id, r.status, r.partition_key, r.selection,
+    `SELECT r.run_id, r.status, r.partition_key, r.selection, t.schedule,
             strftime(r.started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS started_at,
             CAST(date_diff('millisecond', r.started_at, r.finished_at) AS BIGINT) AS duration_ms,
             count(*) FILTER (WHERE m.status = 'materialized') AS materialized,
@@ -87,8 +88,8 @@ export async function recentRuns(connection: DuckDBConnection, limit: number): P
             count(*) FILTER (WHERE m.status = 'check_failed') AS check_failed,
             count(*) FILTER (WHERE m.status = 'upstream_failed') AS upstream_failed,
             count(*) FILTER (WHERE m.status = 'cancelled') AS cancelled
-     FROM duckdag.runs r LEFT JOIN duckdag.materializations m USING (run_id)
-     GROUP BY r.run_id, r.status, r.partition_key, r.selection, r.started_at, r.finished_at
+     FROM duckdag.runs r LEFT JOIN duckdag.materializations m USING (run_id) LEFT JOIN duckdag.schedule_ticks t USING (run_id)
+     GROUP BY r.run_id, r.status, r.partition_key, r.selection, t.schedule, r.started_at, r.finished_at
      ORDER BY r.started_at DESC
      LIMIT ${literal(limit).text}`,
   );
@@ -112,4 +113,15 @@ export async function recordedMaterializations(connection: DuckDBConnection): Pr
     ]),
   );
   return (asset, partitionKey) => byKey.get(`${asset}@${partitionKey ?? ''}`);
+}
+
+/** The latest tick of each schedule, by name. */
+export async function latestTicks(connection: DuckDBConnection): Promise<Map<string, Record<string, unknown>>> {
+  const rows = await readRows(
+    connection,
+    `SELECT schedule, strftime(tick_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS tick_at, partition_key, status, reason, run_id
+     FROM duckdag.schedule_ticks
+     QUALIFY row_number() OVER (PARTITION BY schedule ORDER BY tick_at DESC) = 1`,
+  );
+  return new Map(rows.map((row) => [String(row.schedule), row]));
 }

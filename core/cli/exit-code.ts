@@ -14,3 +14,8 @@ export const ExitCode = {
   cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** How a command that ran (a run, a backfill) exits: 0 when it succeeded, 130 when cancelled, else 1. */
+export function exitCodeOf(status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted'): ExitCode {
+  return status === 'succeeded' ? ExitCode.ok : status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
+}

@@ -14,6 +14,8 @@ import { listCommand } from './list-command.ts';
 import { materializeCommand } from './materialize-command.ts';
 import { queryCommand } from './query-command.ts';
 import { runsCommand } from './runs-command.ts';
+import { schedulesCommand } from './schedules-command.ts';
+import { serveCommand } from './serve-command.ts';
 import { statusCommand } from './status-command.ts';
 
 /**
@@ -44,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), i
       // Thrown, not recorded: yargs would otherwise still run the command with the invalid value.
       throw new ConfigError('DUCKDAG_USAGE', `${message ?? 'invalid usage'}\nRun \`duckdag --help\` for usage.`);
     }) as unknown as Argv<GlobalOptions>;
-  for (const register of [materializeCommand, listCommand, statusCommand, runsCommand, queryCommand, graphCommand, lintCommand]) {
+  for (const register of [materializeCommand, serveCommand, schedulesCommand, listCommand, statusCommand, runsCommand, queryCommand, graphCommand, lintCommand]) {
     cli = register(cli, session);
   }
   try {

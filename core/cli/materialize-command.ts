@@ -1,21 +1,24 @@
 /**
- * `duckdag materialize`: plans a selection for one partition and runs it, or with `--dry-run` only
- * prints the plan, or with `--checks-only` runs the selected assets' checks on what is stored. Ctrl-C (or SIGTERM) cancels the run: nothing new starts, running assets are
- * interrupted and recorded `cancelled`, and the command exits 130; a second Ctrl-C exits at once
- * (DuckDB rolls back what was not committed).
+ * `duckdag materialize`: plans a selection for one partition and runs it; with `--dry-run` only
+ * prints the plan; with `--checks-only` runs the selected assets' checks on what is stored; a range
+ * or list of partitions is a backfill (`backfill-run.ts`). Ctrl-C (or SIGTERM) cancels the run:
+ * nothing new starts, running assets are interrupted and recorded `cancelled`, and the command exits
+ * 130; a second Ctrl-C exits at once (DuckDB rolls back what was not committed).
  */
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { selectAssets, usesStale } from '../kernel/asset-selection.ts';
 import { parsePartitionKey, todayPartitionKey } from '../kernel/daily-partitions.ts';
 import { ConfigError, SelectionError } from '../kernel/errors.ts';
+import { isPartitionSet } from '../kernel/partition-set.ts';
 import { outOfDate } from '../kernel/staleness.ts';
 import type { RunStatus } from '../kernel/statuses.ts';
 import type { ResolvedConfig } from '../project/duckdag-config.ts';
 import type { PlanRequest } from '../runtime/run-plan.ts';
 import type { Warehouse } from '../../storage/warehouse.ts';
+import { cancelOnSignal } from './cancel-on-signal.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
-import { ExitCode } from './exit-code.ts';
+import { exitCodeOf } from './exit-code.ts';
 
 export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
@@ -25,15 +28,30 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       command
         .option('select', { alias: 's', type: 'string', default: '*', describe: 'Assets to materialize: name, +name, name+, 2+name, tag:k=v, group:g, stale, *; comma-separated' })
         .option('exclude', { alias: 'x', type: 'string', describe: 'Assets to leave out, same syntax' })
-        .option('partition', { alias: 'p', type: 'string', describe: 'Partition date YYYY-MM-DD (default: today, UTC)' })
+        .option('partition', {
+          alias: 'p',
+          type: 'string',
+          describe: 'Partition date YYYY-MM-DD (default: today, UTC); a range FIRST..LAST or a comma-separated list backfills one run per partition',
+        })
+        .option('missing', { type: 'boolean', default: false, describe: 'Only the partitions not yet materialized (each selected asset materialized or skipped)' })
+        .option('keep-going', { type: 'boolean', default: false, describe: 'In a backfill, go on with the next partitions after one fails' })
         .option('force', { type: 'boolean', default: false, describe: 'Redo side effects already done for the partition (e.g. send the email again)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (what would run, and what it reads) without running it' })
         .option('checks-only', { type: 'boolean', default: false, describe: 'Run the checks of the selected assets on their stored rows, materializing nothing' })
         .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once (default: number of cores)' }),
     async (args) => {
-      const partitionKey = args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition);
       if (args['checks-only'] && args['dry-run']) throw new ConfigError('DUCKDAG_USAGE', '--checks-only and --dry-run cannot be used together\nRun `duckdag --help` for usage.');
+      if (args.missing || (args.partition !== undefined && isPartitionSet(args.partition))) {
+        const { runBackfill } = await import('./backfill-run.ts');
+        await runBackfill(session, { ...args, dryRun: args['dry-run'], keepGoing: args['keep-going'] });
+        return;
+      }
+      const partitionKey = args.partition === undefined ? todayPartitionKey() : parsePartitionKey(args.partition);
       const config = await session.config(args, args.concurrency);
+      if (args['checks-only']) {
+        session.exitCode = exitCodeOf(await cancelOnSignal(session.io, (signal) => checksOnly(session, config, { select: args.select, exclude: args.exclude, partitionKey }, signal, args.json)));
+        return;
+      }
       const [{ executePlan }, { buildPlan, planRun, warehouseReads }, { createProgressView, describePlan }, { projectCodeVersions, projectStaleness }] = await Promise.all([
         import('../runtime/executor.ts'),
         import('../runtime/run-plan.ts'),
@@ -74,41 +92,29 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
         else session.io.stdout.write(`${describePlan(plan)}\n`);
         return;
       }
-      const view = args.json || args['checks-only'] ? null : await createProgressView(session.io);
-      const controller = new AbortController();
-      const cancel = () => {
-        if (controller.signal.aborted) process.exit(ExitCode.cancelled);
-        session.io.stderr.write('cancelling: no new asset starts, running ones are interrupted (Ctrl-C again to exit now)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', cancel);
-      process.on('SIGTERM', cancel);
+      const view = args.json ? null : await createProgressView(session.io);
       try {
-        if (args['checks-only']) {
-          session.exitCode = exitCodeOf(await checksOnly(session, config, { select: args.select, exclude: args.exclude, partitionKey }, controller.signal, args.json));
-          return;
-        }
-        const result = await session.withWarehouse(config, 'read_write', 'duckdag materialize', async (warehouse) => {
-          const request = await requestOn(warehouse);
-          if (request === null) return null;
-          const { DuckdbAssetStore } = await import('../../storage/duckdb-asset-store.ts');
-          const store = await DuckdbAssetStore.open(warehouse, config.kinds);
-          return executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
-            force: args.force,
-            concurrency: config.concurrency,
-            resources: config.resources,
-            signal: controller.signal,
-            onEvent: view?.onEvent,
-            codeVersions,
-          });
-        });
+        const result = await cancelOnSignal(session.io, (signal) =>
+          session.withWarehouse(config, 'read_write', 'duckdag materialize', async (warehouse) => {
+            const request = await requestOn(warehouse);
+            if (request === null) return null;
+            const { DuckdbAssetStore } = await import('../../storage/duckdb-asset-store.ts');
+            const store = await DuckdbAssetStore.open(warehouse, config.kinds);
+            return executePlan(await buildPlan(config.graph, request, store), config.graph, store, {
+              force: args.force,
+              concurrency: config.concurrency,
+              resources: config.resources,
+              signal,
+              onEvent: view?.onEvent,
+              codeVersions,
+            });
+          }),
+        );
         if (result === null) return;
         if (args.json) session.writeJson(result);
         session.exitCode = exitCodeOf(result.status);
       } finally {
         view?.stop();
-        process.off('SIGINT', cancel);
-        process.off('SIGTERM', cancel);
       }
     },
   );
@@ -128,8 +134,4 @@ async function checksOnly(session: CliSession, config: ResolvedConfig, request: 
   if (json) session.writeJson(result);
   else write(describeCheckRun(result));
   return result.status;
-}
-
-function exitCodeOf(status: RunStatus): ExitCode {
-  return status === 'succeeded' ? ExitCode.ok : status === 'cancelled' ? ExitCode.cancelled : ExitCode.assetFailed;
 }

@@ -78,11 +78,14 @@ function runStartedLine(runId: string, plan: RunPlan): string {
 }
 
 
-/** The live view on a terminal (its redrawing library loaded only then), plain lines otherwise. */
-export async function createProgressView(io: CliIo): Promise<ProgressView> {
+/**
+ * The live view on a terminal (its redrawing library loaded only then), plain lines otherwise.
+ * `context` leads the live line (a backfill's partitions done and ETA).
+ */
+export async function createProgressView(io: CliIo, context?: () => string): Promise<ProgressView> {
   if (io.stdout.isTTY !== true) return plainView(io);
   const { createLogUpdate } = await import('log-update');
-  return liveView(io, createLogUpdate(io.stdout));
+  return liveView(io, createLogUpdate(io.stdout), context);
 }
 
 function plainView(io: CliIo): ProgressView {
@@ -99,7 +102,7 @@ function plainView(io: CliIo): ProgressView {
   };
 }
 
-function liveView(io: CliIo, live: ReturnType<typeof import('log-update').createLogUpdate>): ProgressView {
+function liveView(io: CliIo, live: ReturnType<typeof import('log-update').createLogUpdate>, context?: () => string): ProgressView {
   const running = new Set<string>();
   const started = Date.now();
   let done = 0;
@@ -107,7 +110,7 @@ function liveView(io: CliIo, live: ReturnType<typeof import('log-update').create
   const render = () => {
     const elapsed = formatMs(Date.now() - started);
     const names = [...running].join(', ');
-    live(`${done}/${total} done · ${elapsed}${names === '' ? '' : ` · running: ${names}`}`);
+    live(`${context?.() ?? ''}${done}/${total} done · ${elapsed}${names === '' ? '' : ` · running: ${names}`}`);
   };
   const print = (line: string) => {
     live.clear();

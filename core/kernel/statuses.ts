@@ -28,3 +28,17 @@ export const RunStatus = {
   interrupted: 'interrupted',
 } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+
+/** The outcome of a schedule's tick, as recorded in `duckdag.schedule_ticks`. */
+export const TickStatus = {
+  /** Its run has started and not ended. */
+  started: 'started',
+  /** No run: the partition was already materialized, or already run by the schedule. */
+  skipped: 'skipped',
+  succeeded: RunStatus.succeeded,
+  failed: RunStatus.failed,
+  cancelled: RunStatus.cancelled,
+  /** The process running it died before the run ended; found so by the next `serve`. */
+  interrupted: RunStatus.interrupted,
+} as const;
+export type TickStatus = (typeof TickStatus)[keyof typeof TickStatus];

@@ -5,6 +5,7 @@
 import type { AnyAssetsDefinition } from '../kernel/asset-definition.ts';
 import type { AssetGraph } from '../kernel/asset-graph.ts';
 import type { ResourceValues } from '../kernel/resources.ts';
+import type { ScheduleDefinition, ScheduleSpec } from '../kernel/schedule-definition.ts';
 import type { AssetKind } from '../../storage/asset-kind.ts';
 import type { AssetKinds } from '../../storage/asset-kinds.ts';
 import type { DuckdbSettings } from '../../storage/duckdb-settings.ts';
@@ -39,6 +40,8 @@ export type DuckdagConfig<A extends readonly AnyAssetsDefinition[] = readonly An
   readonly lockTimeoutMs?: number;
   /** How DuckDB may use the machine while a command runs. */
   readonly duckdb?: DuckdbSettings;
+  /** When `duckdag serve` materializes what. */
+  readonly schedules?: readonly ScheduleSpec[];
 };
 
 /** The configuration after defaults, overrides and checks. */
@@ -53,6 +56,7 @@ export interface ResolvedConfig {
   readonly concurrency: number;
   readonly lockTimeoutMs: number;
   readonly duckdb: DuckdbSettings;
+  readonly schedules: readonly ScheduleDefinition[];
 }
 
 /** Types a config object, checking it provides the resources its assets need; returns it unchanged. */

@@ -11,6 +11,7 @@ import type { AnyAssetsDefinition } from '../kernel/asset-definition.ts';
 import { AssetGraph } from '../kernel/asset-graph.ts';
 import { ConfigError, describeError, DuckdagError } from '../kernel/errors.ts';
 import type { ResourceValues } from '../kernel/resources.ts';
+import { resolveSchedules } from '../kernel/schedule-definition.ts';
 import { AssetKinds } from '../../storage/asset-kinds.ts';
 import type { DuckdbSettings } from '../../storage/duckdb-settings.ts';
 import type { DuckdagConfig, ResolvedConfig } from './duckdag-config.ts';
@@ -53,6 +54,7 @@ export async function loadConfig(
     concurrency: positiveInteger('--concurrency', overrides.concurrency ?? config.concurrency ?? availableParallelism()),
     lockTimeoutMs: nonNegative('--lock-timeout', overrides.lockTimeoutMs ?? config.lockTimeoutMs ?? 10_000),
     duckdb: duckdbSettings(config.duckdb ?? {}, env),
+    schedules: resolveSchedules(config.schedules ?? [], graph, `config ${absolutePath}`),
   };
 }
 

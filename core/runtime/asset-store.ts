@@ -103,6 +103,8 @@ export interface AssetStore {
   readonly history: RunHistory;
   /** Which of `wanted` have a materialization in the warehouse. */
   holdings(wanted: readonly AssetPartition[]): Promise<ReadonlySet<string>>;
+  /** The status of the latest recorded outcome of each of `wanted` that has one, by `holdingKey`. */
+  latestOutcomes(wanted: readonly AssetPartition[]): Promise<ReadonlyMap<string, MaterializationStatus>>;
   /** A stored asset, read back for a downstream asset. */
   load(asset: AnyAssetsDefinition, partitionKey: string | null): Promise<LoadedAsset>;
   /**

@@ -30,6 +30,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** Each asset's code version (from static analysis), recorded with its materializations. */
   readonly codeVersions?: ReadonlyMap<string, string>;
+  /** The run's id, when the caller records it elsewhere before the run starts (a schedule's tick). */
+  readonly runId?: string;
 }
 
 export type MaterializeOptions = PlanRequest & ExecuteOptions;
@@ -83,7 +85,7 @@ class PlanExecution {
   readonly #store: AssetStore;
   readonly #options: ExecuteOptions;
   readonly #resources: ResourceValues;
-  readonly #runId = newRunId();
+  readonly #runId: string;
   readonly #signal: AbortSignal;
   readonly #limit: LimitFunction;
   readonly #settled = new Map<string, Promise<Settled>>();
@@ -95,6 +97,7 @@ class PlanExecution {
     this.#store = store;
     this.#options = options;
     this.#resources = resources;
+    this.#runId = options.runId ?? newRunId();
     this.#signal = options.signal ?? new AbortController().signal;
     this.#limit = pLimit(Math.max(1, options.concurrency));
     this.#projectAssets = new Set(graph.topologicalOrder);

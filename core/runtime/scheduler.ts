@@ -1,0 +1,220 @@
+/**
+ * The scheduler behind `duckdag serve`: on start and at every tick it opens the warehouse, asks the
+ * tick history which ticks are due, runs each through the plan and the executor, records the
+ * outcome, and closes the warehouse again, so other commands can use it while it waits. A schedule
+ * runs each partition at most once (the tick store's claim); a tick whose partition is already
+ * materialized is recorded skipped. `stop()` cancels a run in progress and ends the wait.
+ */
+import type { AssetGraph } from '../kernel/asset-graph.ts';
+import { describeError, DuckdagError, WarehouseBusyError } from '../kernel/errors.ts';
+import type { ResourceValues } from '../kernel/resources.ts';
+import type { Catchup, ScheduleDefinition } from '../kernel/schedule-definition.ts';
+import { MaterializationStatus, RunStatus, TickStatus } from '../kernel/statuses.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { executePlan } from './executor.ts';
+import { completedPartitions } from './partition-completion.ts';
+import { newRunId } from './run-id.ts';
+import { buildPlan } from './run-plan.ts';
+import type { RunEvent, RunResult } from './run-result.ts';
+import { dueTicks, nextTickAt, type Tick } from './schedule-ticks.ts';
+import type { WarehouseSession } from './tick-store.ts';
+
+/** What became of one tick. */
+export interface TickOutcome {
+  readonly schedule: string;
+  /** ISO 8601, UTC. */
+  readonly tickAt: string;
+  readonly partitionKey: string;
+  readonly status: TickStatus;
+  readonly runId: string | null;
+  /** Why it was skipped or failed without a run. */
+  readonly reason: string | null;
+}
+
+/** What the scheduler tells its log as it goes. */
+export type SchedulerEvent =
+  | { readonly type: 'catchup'; readonly schedule: string; readonly policy: Catchup; readonly passedOver: number; readonly due: number }
+  /** A tick evaluated: its run starts now (`started`), or it ends without one. */
+  | { readonly type: 'tick'; readonly tick: TickOutcome }
+  | { readonly type: 'run_finished'; readonly tick: TickOutcome; readonly result: RunResult }
+  | { readonly type: 'waiting'; readonly until: string | null; readonly schedules: readonly string[] }
+  | { readonly type: 'warehouse_busy'; readonly message: string; readonly retryInMs: number };
+
+export interface SchedulerOptions {
+  readonly schedules: readonly ScheduleDefinition[];
+  readonly graph: AssetGraph;
+  /** Opens the warehouse for one evaluation; rejects with `WarehouseBusyError` when another process holds it. */
+  readonly openSession: () => Promise<WarehouseSession>;
+  readonly resources?: ResourceValues;
+  /** Most assets running at once within a run. */
+  readonly concurrency: number;
+  readonly clock?: Clock;
+  readonly onEvent?: (event: SchedulerEvent) => void;
+  /** The events of each run, as `materialize` shows them. */
+  readonly onRunEvent?: (event: RunEvent) => void;
+  /** Longest wait between two looks at the clock, so a machine waking from sleep catches up soon after. @default 60000 */
+  readonly maxSleepMs?: number;
+  /** Wait before trying a busy warehouse again (opening it already waits its lock timeout). @default 1000 */
+  readonly busyRetryMs?: number;
+}
+
+export class Scheduler {
+  readonly #options: SchedulerOptions;
+  readonly #clock: Clock;
+  readonly #stop = new AbortController();
+  #serving: Promise<void> | null = null;
+  #cancelledRun = false;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Whether `stop()` cancelled a run in progress. */
+  get cancelledRun(): boolean {
+    return this.#cancelledRun;
+  }
+
+  get stopped(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
+  /** The next tick of each schedule after `now`. */
+  nextTicks(now: Date = this.#clock.now()): { readonly schedule: string; readonly tickAt: Date | null }[] {
+    return this.#options.schedules.map((schedule) => ({ schedule: schedule.name, tickAt: nextTickAt(schedule, now) }));
+  }
+
+  /** Runs what is due now, once; rejects with `WarehouseBusyError` if the warehouse stays held. */
+  runOnce(): Promise<TickOutcome[]> {
+    return this.#evaluate(this.#clock.now());
+  }
+
+  /** Serves until `stop()`: evaluates now, then at every tick. Resolves once stopped; a second call returns the same promise. */
+  start(): Promise<void> {
+    this.#serving ??= this.#serve();
+    return this.#serving;
+  }
+
+  /** No tick starts any more, a run in progress is cancelled; resolves once serving has ended. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#serving?.catch(() => undefined);
+  }
+
+  async #serve(): Promise<void> {
+    const { maxSleepMs = 60_000, busyRetryMs = 1000 } = this.#options;
+    const signal = this.#stop.signal;
+    let evaluateAt = Number.NEGATIVE_INFINITY;
+    while (!signal.aborted) {
+      const now = this.#clock.now();
+      if (now.getTime() >= evaluateAt) {
+        try {
+          await this.#evaluate(now);
+        } catch (error) {
+          if (!(error instanceof WarehouseBusyError)) throw error;
+          this.#emit({ type: 'warehouse_busy', message: describeError(error), retryInMs: busyRetryMs });
+          await this.#clock.sleep(busyRetryMs, signal);
+          continue;
+        }
+        evaluateAt = this.#announceWait(now);
+      }
+      const wait = Math.min(maxSleepMs, Math.max(0, evaluateAt - this.#clock.now().getTime()));
+      if (!signal.aborted) await this.#clock.sleep(wait, signal);
+    }
+  }
+
+  /** Logs the next tick after `now` and returns its time (infinity when no schedule has one). */
+  #announceWait(now: Date): number {
+    const next = this.nextTicks(now).filter((one): one is { schedule: string; tickAt: Date } => one.tickAt !== null);
+    const at = Math.min(...next.map((one) => one.tickAt.getTime()));
+    this.#emit({
+      type: 'waiting',
+      until: Number.isFinite(at) ? new Date(at).toISOString() : null,
+      schedules: next.filter((one) => one.tickAt.getTime() === at).map((one) => one.schedule),
+    });
+    return at;
+  }
+
+  async #evaluate(now: Date): Promise<TickOutcome[]> {
+    const session = await this.#options.openSession();
+    try {
+      await session.ticks.markInterruptedTicks();
+      const last = await session.ticks.lastTicks();
+      const outcomes: TickOutcome[] = [];
+      for (const schedule of this.#options.schedules) {
+        const due = dueTicks(schedule, last.get(schedule.name) ?? null, now);
+        if (due.passedOver > 0) {
+          this.#emit({ type: 'catchup', schedule: schedule.name, policy: schedule.catchup, passedOver: due.passedOver, due: due.ticks.length });
+        }
+        for (const tick of due.ticks) {
+          if (this.#stop.signal.aborted) return outcomes;
+          outcomes.push(await this.#tick(session, schedule, tick));
+        }
+      }
+      return outcomes;
+    } finally {
+      session.close();
+    }
+  }
+
+  async #tick(session: WarehouseSession, schedule: ScheduleDefinition, tick: Tick): Promise<TickOutcome> {
+    const { graph } = this.#options;
+    const outcome = (status: TickStatus, reason: string | null, runId: string | null = null): TickOutcome => ({
+      schedule: tick.schedule,
+      tickAt: tick.tickAt.toISOString(),
+      partitionKey: tick.partitionKey,
+      status,
+      runId,
+      reason,
+    });
+    const ended = async (status: TickStatus, reason: string): Promise<TickOutcome> => {
+      await session.ticks.recordEnd(tick, status, reason);
+      return this.#told(outcome(status, reason));
+    };
+    const claim = await session.ticks.claim(tick);
+    if (claim.kind === 'already_recorded') return this.#told(outcome(TickStatus.skipped, 'already recorded by another duckdag serve'));
+    if (claim.kind === 'partition_taken') return this.#told(outcome(TickStatus.skipped, claim.reason));
+    const done = await completedPartitions(graph, schedule.assets, [tick.partitionKey], session.store);
+    if (done.has(tick.partitionKey)) {
+      return ended(TickStatus.skipped, `partition ${tick.partitionKey} is already materialized (each selected asset's latest outcome is materialized or skipped)`);
+    }
+    const request = { select: schedule.select, exclude: schedule.exclude ?? undefined, partitionKey: tick.partitionKey };
+    const runId = newRunId();
+    let result: RunResult;
+    try {
+      const plan = await buildPlan(graph, request, session.store);
+      await session.ticks.recordRun(tick, runId);
+      this.#told(outcome(TickStatus.started, null, runId));
+      result = await executePlan(plan, graph, session.store, {
+        runId,
+        force: false,
+        concurrency: this.#options.concurrency,
+        resources: this.#options.resources,
+        signal: this.#stop.signal,
+        onEvent: this.#options.onRunEvent,
+      });
+    } catch (error) {
+      // The plan or the config refused the run before it started (an upstream never materialized, a missing resource).
+      if (!(error instanceof DuckdagError)) throw error;
+      return ended(TickStatus.failed, describeError(error));
+    }
+    if (result.status === RunStatus.cancelled) this.#cancelledRun = true;
+    const failed = result.assets.filter((asset) => asset.status === MaterializationStatus.failed);
+    const reason = failed.length === 0 ? null : failed.map((asset) => asset.error ?? asset.asset).join('; ');
+    // A run the executor returns has ended: never `running`.
+    const status = result.status as Exclude<RunStatus, 'running'>;
+    await session.ticks.recordEnd(tick, status, reason);
+    const finished = outcome(status, reason, runId);
+    this.#emit({ type: 'run_finished', tick: finished, result });
+    return finished;
+  }
+
+  #told(outcome: TickOutcome): TickOutcome {
+    this.#emit({ type: 'tick', tick: outcome });
+    return outcome;
+  }
+
+  #emit(event: SchedulerEvent): void {
+    this.#options.onEvent?.(event);
+  }
+}
