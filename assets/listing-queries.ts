@@ -101,7 +101,7 @@ export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
 export function cleanedListingsQuery(checked: Sql): Sql {
   return sql`
     SELECT snapshot_date, id, site_id, title, price, currency_id, sold_quantity, thumbnail, permalink,
-           category_id, created_date, price_ars
+           category_id, created_date, price_ars, search_category_id
     FROM ${checked}
     WHERE reject_reason IS NULL
     QUALIFY row_number() OVER (PARTITION BY id ORDER BY search_category_id, page_offset, position) = 1`;
@@ -137,7 +137,7 @@ export function highVolumeSalesQuery(cleaned: Sql, thresholdArs: number): Sql {
   return sql`
     SELECT
       snapshot_date, id, title, permalink, thumbnail, price, currency_id, price_ars, sold_quantity,
-      price_ars * sold_quantity AS revenue_ars,
+      price_ars * sold_quantity AS revenue_ars, category_id, search_category_id,
       CAST(row_number() OVER (ORDER BY price_ars * sold_quantity DESC, id) AS INTEGER) AS revenue_rank
     FROM ${cleaned}
     WHERE sold_quantity IS NOT NULL

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createMailTransport } from '../assets/email/mail-transport.ts';
-import { renderSalesAlert, type HighVolumeSale } from '../assets/email/sales-alert-template.ts';
+import { categorySummaryQuery, highVolumeByCategoryQuery, highVolumeChangesQuery } from '../assets/change-queries.ts';
+import { renderSalesAlert, type CategorySummary, type HighVolumeSale } from '../assets/email/sales-alert-template.ts';
 import {
   checkedListings,
   cleanedListingsQuery,
@@ -48,6 +49,13 @@ await step('cleaned_listings', async () => {
 });
 await step('rejected_listings', () => connection.run(`CREATE TABLE rejected_listings AS ${rejectedListingsQuery(checked).text}`));
 await step('high_volume_sales', () => connection.run(`CREATE TABLE high_volume_sales AS ${highVolumeSalesQuery(table('cleaned_listings'), threshold).text}`));
+// A first day: no previous day to compare with.
+await step('high_volume_changes', () =>
+  connection.run(`CREATE TABLE high_volume_changes AS ${highVolumeChangesQuery(table('high_volume_sales'), null, partitionKey, '').text}`),
+);
+await step('high_volume_by_category', () =>
+  connection.run(`CREATE TABLE high_volume_by_category AS ${highVolumeByCategoryQuery(table('high_volume_sales'), null, partitionKey, '').text}`),
+);
 let body = { subject: '', html: '', text: '' };
 await step('email_body', async () => {
   const [total] = await readRows<{ count: number }>(connection, 'SELECT count(*) AS count FROM high_volume_sales');
@@ -55,7 +63,9 @@ await step('email_body', async () => {
     connection,
     sql`SELECT id, title, permalink, thumbnail, price, currency_id, price_ars, sold_quantity, revenue_ars FROM high_volume_sales ORDER BY revenue_rank LIMIT 50`.text,
   );
-  body = renderSalesAlert({ partitionKey, threshold, totalCount: total?.count ?? 0, listings });
+  const categories = await readRows<CategorySummary>(connection, categorySummaryQuery(identifier('high_volume_by_category')).text);
+  const changes = { comparedWith: null, enteredCount: 0, leftCount: 0, movedCount: 0, entered: [], left: [], moved: [], categories };
+  body = renderSalesAlert({ partitionKey, threshold, totalCount: total?.count ?? 0, listings, changes });
   await writeFileAtomically(join(outboxDir, `${partitionKey}.html`), body.html);
 });
 await step('sales_alert_email', () =>

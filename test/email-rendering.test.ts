@@ -22,7 +22,8 @@ function sale(overrides: Partial<HighVolumeSale> = {}): HighVolumeSale {
 }
 
 function alert(listings: readonly HighVolumeSale[], totalCount = listings.length): SalesAlertInput {
-  return { partitionKey: '2026-11-24', threshold: 7_000_000, totalCount, listings };
+  const changes = { comparedWith: null, enteredCount: 0, leftCount: 0, movedCount: 0, entered: [], left: [], moved: [], categories: [] };
+  return { partitionKey: '2026-11-24', threshold: 7_000_000, totalCount, listings, changes };
 }
 
 function manySales(count: number): HighVolumeSale[] {

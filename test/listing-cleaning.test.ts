@@ -143,6 +143,8 @@ test('with no qualifying listing, the email assets are skipped naming high_volum
     cleaned_listings: 'materialized',
     rejected_listings: 'materialized',
     high_volume_sales: 'materialized',
+    high_volume_changes: 'materialized',
+    high_volume_by_category: 'materialized',
     email_body: 'skipped',
     sales_alert_email: 'skipped',
   });

@@ -112,3 +112,13 @@ test('an unselected upstream materialized earlier is read from the warehouse', a
   assert.deepEqual(statuses(result), { child: 'materialized' });
   assert.deepEqual(await warehouse.query('SELECT total FROM child'), [{ total: 3 }]);
 });
+
+test('with several empty upstream assets, the reason names the one furthest upstream: the root cause', async (t) => {
+  const warehouse = tempWarehouse(t);
+  const zeta = sqlAsset({ name: 'zeta', query: () => sql`SELECT 1 AS n WHERE false` });
+  const alpha = sqlAsset({ name: 'alpha', deps: { zeta }, onUpstreamEmpty: 'run', query: ({ zeta }) => sql`SELECT * FROM ${zeta}` });
+  const report = valueAsset({ name: 'report', deps: { alpha, zeta }, compute: () => 'sent' });
+  const result = await warehouse.run([zeta, alpha, report]);
+  assert.deepEqual(statuses(result), { zeta: 'materialized', alpha: 'materialized', report: 'skipped' });
+  assert.equal(result.assets.find((asset) => asset.asset === 'report')?.reason, 'upstream zeta is empty');
+});

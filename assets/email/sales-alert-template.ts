@@ -24,6 +24,40 @@ export interface HighVolumeSale {
   readonly revenue_ars: number;
 }
 
+/** A listing that entered, left or moved in the high-volume set since the previous day. */
+export interface ListingChange {
+  readonly id: string;
+  readonly title: string;
+  readonly permalink: string | null;
+  readonly previous_revenue_ars: number | null;
+  readonly revenue_ars: number | null;
+  readonly revenue_change_ars: number | null;
+  readonly previous_sold_quantity: number | null;
+  readonly sold_quantity: number | null;
+}
+
+/** A category's high-volume listings and revenue, and the change from the previous day. */
+export interface CategorySummary {
+  readonly category_id: string;
+  readonly listings: number;
+  readonly revenue_ars: number;
+  readonly previous_listings: number | null;
+  readonly listings_change: number | null;
+}
+
+/** What changed since the previous day; `comparedWith` is `null` when that day was never materialized. */
+export interface SalesAlertChanges {
+  readonly comparedWith: string | null;
+  readonly enteredCount: number;
+  readonly leftCount: number;
+  readonly movedCount: number;
+  /** The first of each, by estimated revenue. */
+  readonly entered: readonly ListingChange[];
+  readonly left: readonly ListingChange[];
+  readonly moved: readonly ListingChange[];
+  readonly categories: readonly CategorySummary[];
+}
+
 /** What one alert email reports. */
 export interface SalesAlertInput {
   /** The run partition, `YYYY-MM-DD`. */
@@ -33,6 +67,7 @@ export interface SalesAlertInput {
   /** How many listings reached the threshold, including those not passed in `listings`. */
   readonly totalCount: number;
   readonly listings: readonly HighVolumeSale[];
+  readonly changes: SalesAlertChanges;
 }
 
 /** A rendered email, ready to hand to a mail transport. */
@@ -87,7 +122,17 @@ export function renderSalesAlert(input: SalesAlertInput, options: RenderSalesAle
 
 function salesAlertSubject(input: SalesAlertInput): string {
   const noun = input.totalCount === 1 ? 'listing' : 'listings';
-  return `MercadoLibre sales alert ${input.partitionKey}: ${input.totalCount} ${noun} ≥ ${formatMoney(input.threshold)}`;
+  const { changes } = input;
+  const change = changes.comparedWith === null ? '' : changes.enteredCount > 0 ? `${changes.enteredCount} new, ` : 'no new listing, ';
+  return `MercadoLibre sales alert ${input.partitionKey}: ${change}${input.totalCount} ${noun} ≥ ${formatMoney(input.threshold)}`;
+}
+
+/** "12 new since 2026-11-25, 3 left, 5 moved", "no change since 2026-11-25", or why there is no comparison. */
+function changeSummary(changes: SalesAlertChanges): string {
+  if (changes.comparedWith === null) return 'No earlier day to compare with: the first report, or the previous day was never materialized.';
+  const parts = [`${changes.enteredCount} new since ${changes.comparedWith}`, `${changes.leftCount} left`, `${changes.movedCount} moved`];
+  if (changes.enteredCount + changes.leftCount + changes.movedCount === 0) return `No change since ${changes.comparedWith}.`;
+  return `${parts.join(', ')}.`;
 }
 
 function templateContext(input: SalesAlertInput, subject: string, limit: number): object {
@@ -96,6 +141,9 @@ function templateContext(input: SalesAlertInput, subject: string, limit: number)
     id: withoutControlCharacters(listing.id),
     title: withoutControlCharacters(listing.title),
   }));
+  const clean = (change: ListingChange) => ({ ...change, id: withoutControlCharacters(change.id), title: withoutControlCharacters(change.title) });
+  const { changes } = input;
+  const largest = Math.max(0, ...changes.categories.map((category) => category.revenue_ars));
   return {
     subject,
     partitionKey: input.partitionKey,
@@ -103,6 +151,20 @@ function templateContext(input: SalesAlertInput, subject: string, limit: number)
     totalCount: input.totalCount,
     listings,
     moreCount: Math.max(0, input.totalCount - listings.length),
+    changeSummary: changeSummary(changes),
+    compared: changes.comparedWith !== null,
+    entered: changes.entered.map(clean),
+    moreEntered: Math.max(0, changes.enteredCount - changes.entered.length),
+    left: changes.left.map(clean),
+    moreLeft: Math.max(0, changes.leftCount - changes.left.length),
+    moved: changes.moved.map(clean),
+    moreMoved: Math.max(0, changes.movedCount - changes.moved.length),
+    categories: changes.categories.map((category) => ({
+      ...category,
+      category_id: withoutControlCharacters(category.category_id),
+      // Bar widths in whole percent of the largest category, at least 1 so every bar shows.
+      bar: largest === 0 ? 0 : Math.max(1, Math.round((category.revenue_ars / largest) * 100)),
+    })),
   };
 }
 
@@ -147,6 +209,7 @@ function createEnvironment(templatesDir: string, autoescape: boolean): nunjucks.
   environment.addFilter('quantity', formatQuantity);
   environment.addFilter('https', upgradeToHttps);
   environment.addFilter('unbidi', withoutBidiFormatting);
+  environment.addFilter('signed', formatSigned);
   return environment;
 }
 
@@ -157,6 +220,12 @@ const centsFormat = new Intl.NumberFormat('es-AR', { minimumFractionDigits: 2, m
 function formatMoney(amount: number, currency = 'ARS'): string {
   const digits = Number.isInteger(amount) ? wholeFormat : centsFormat;
   return `${currency} ${digits.format(amount)}`;
+}
+
+/** `+3`, `−2`, `±0`: a change, always with its sign. */
+function formatSigned(change: number): string {
+  if (change === 0) return '±0';
+  return `${change > 0 ? '+' : '−'}${wholeFormat.format(Math.abs(change))}`;
 }
 
 function formatQuantity(quantity: number): string {

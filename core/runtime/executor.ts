@@ -89,6 +89,8 @@ class PlanExecution {
   readonly #signal: AbortSignal;
   readonly #limit: LimitFunction;
   readonly #settled = new Map<string, Promise<Settled>>();
+  /** Each asset's place in the graph's topological order. */
+  readonly #order: ReadonlyMap<string, number>;
   readonly #projectAssets: ReadonlySet<string>;
 
   constructor(plan: RunPlan, graph: AssetGraph, store: AssetStore, options: ExecuteOptions, resources: ResourceValues) {
@@ -101,6 +103,7 @@ class PlanExecution {
     this.#signal = options.signal ?? new AbortController().signal;
     this.#limit = pLimit(Math.max(1, options.concurrency));
     this.#projectAssets = new Set(graph.topologicalOrder);
+    this.#order = new Map(graph.topologicalOrder.map((name, index) => [name, index]));
   }
 
   async run(): Promise<RunResult> {
@@ -141,7 +144,7 @@ class PlanExecution {
 
   async #step(step: PlanStep): Promise<Settled> {
     const inRun = await Promise.all([...new Set(step.reads.filter((read) => read.source === 'run').map((read) => read.asset))].map((name) => this.#settled.get(name)!));
-    const blocked = blockedBy(this.#graph.get(step.asset), inRun.map((upstream) => [upstream.result.asset, upstream.state] as const));
+    const blocked = blockedBy(this.#graph.get(step.asset), inRun.map((upstream) => [upstream.result.asset, upstream.state] as const), this.#order);
     if (blocked !== null) return this.#notRun(step, new Date(), 0, blocked);
     return this.#limit(() => this.#run(step, new Map(inRun.map((upstream) => [upstream.result.asset, upstream.state]))));
   }
@@ -167,7 +170,7 @@ class PlanExecution {
           if (read.partitionOffset === 0) upstream.set(read.asset, stateOf(read.asset, loaded));
         }
       }
-      const blocked = blockedBy(asset, [...upstream]);
+      const blocked = blockedBy(asset, [...upstream], this.#order);
       if (blocked !== null) return await this.#notRun(step, startedAt, 0, blocked);
       const resources = Object.fromEntries(step.resourceKeys.map((key) => [key, this.#resources[key]]));
       const outcome = await withRetries(
@@ -270,13 +273,14 @@ function inputOf(state: UpstreamState): unknown {
 
 /**
  * Whether the states of its upstream assets (by name) keep `asset` from running, and how it is then
- * reported: failures first, then cancellations, then emptiness; among equals, the first upstream by name.
+ * reported: failures first, then cancellations, then emptiness; among equals, the one that comes
+ * first in `order` (topological: the root cause before what it emptied), then by name.
  */
-function blockedBy(asset: AnyAssetsDefinition, upstream: readonly (readonly [string, UpstreamState])[]): Blocked | null {
+function blockedBy(asset: AnyAssetsDefinition, upstream: readonly (readonly [string, UpstreamState])[], order: ReadonlyMap<string, number>): Blocked | null {
   const first = (kinds: readonly UpstreamState['kind'][]) =>
     upstream
       .filter(([, state]) => kinds.includes(state.kind))
-      .sort((a, b) => a[0].localeCompare(b[0]))
+      .sort((a, b) => (order.get(a[1].root) ?? 0) - (order.get(b[1].root) ?? 0) || a[0].localeCompare(b[0]))
       .map(([, state]) => state)[0];
   const failed = first(['failed']);
   if (failed !== undefined) {
