@@ -17,6 +17,7 @@ const statusColours: Readonly<Record<NodeStatus, readonly [string, string]>> = {
   materialized: ['#e3f4e4', '#2e7d32'],
   skipped: ['#fff6d6', '#b58900'],
   failed: ['#fde2e1', '#c62828'],
+  check_failed: ['#fce4ec', '#ad1457'],
   upstream_failed: ['#ffe9d2', '#e65100'],
   cancelled: ['#ece6f6', '#5e35b1'],
   never: ['#ffffff', '#8a8f98'],
