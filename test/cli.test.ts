@@ -153,11 +153,24 @@ test('list --json shows each asset with kind, group, deps and last status', asyn
     last_status: 'never',
     last_partition: null,
     last_finished_at: null,
+    state: 'missing',
+    causes: '',
   });
   assert.deepEqual(
-    assets.map((asset: { asset: string; last_status: string }) => [asset.asset, asset.last_status]),
-    [['broken', 'never'], ['numbers', 'materialized'], ['big', 'never'], ['summary', 'never'], ['note', 'never']],
+    assets.map((asset: { asset: string; last_status: string; state: string }) => [asset.asset, asset.last_status, asset.state]),
+    [['broken', 'never', 'missing'], ['numbers', 'materialized', 'fresh'], ['big', 'never', 'missing'], ['summary', 'never', 'missing'], ['note', 'never', 'missing']],
   );
+});
+
+test('list shows an asset stale, with the cause, once its upstream is materialized after it', async (t) => {
+  const project = smallProject(t);
+  assert.equal((await project.run(['materialize', '--select', '+big', '--partition', '2026-11-24'])).code, 0);
+  assert.equal((await project.run(['materialize', '--select', 'numbers', '--partition', '2026-11-24'])).code, 0);
+  const assets = JSON.parse((await project.run(['list', '--json'])).stdout) as { asset: string; state: string; causes: string }[];
+  const big = assets.find((asset) => asset.asset === 'big');
+  assert.equal(big?.state, 'stale');
+  assert.match(big?.causes ?? '', /upstream numbers materialized after it/);
+  assert.equal(assets.find((asset) => asset.asset === 'numbers')?.state, 'fresh');
 });
 
 test('list works before the warehouse exists, without creating it', async (t) => {
