@@ -19,50 +19,56 @@ export interface RawListingsInput {
   /** Checked pages over several lines. */
   readonly multiline: readonly PageFile[];
   readonly rejected: readonly (PageFile & { readonly reason: string })[];
+  /** A glob matching exactly the files, all compact, or `null`. */
+  readonly glob: string | null;
 }
 
-/** `page_error` of a page DuckDB read without results, until its reason is known. */
-export const unreadPageError = 'unread';
-
 /**
- * Every listing of every page, as received, with where it was found and when it was fetched; and a
- * row per unusable page (`listing` NULL) with the reason in `page_error`.
+ * Every listing of every usable page, as received, with where it was found and when it was fetched
+ * (`page_error` NULL). A compact page that turns out unusable comes back without rows.
  */
 export function rawListingsQuery(input: RawListingsInput, partitionKey: string): Sql {
   const options = sql`columns = {results: 'JSON[]'}, filename = true, records = true`;
   const reads = [
     ...(input.compact.length > 0
-      ? [sql`SELECT filename, results FROM read_json(${paths(input.compact)}, ${options}, format = 'newline_delimited', ignore_errors = true)`]
+      ? [sql`SELECT filename, results FROM read_json(${input.glob ?? paths(input.compact)}, ${options}, format = 'newline_delimited', ignore_errors = true)`]
       : []),
     ...(input.multiline.length > 0 ? [sql`SELECT filename, results FROM read_json(${paths(input.multiline)}, ${options}, format = 'auto')`] : []),
-    sql`SELECT NULL::VARCHAR AS filename, NULL::JSON[] AS results WHERE false`,
   ];
-  const rejected = input.rejected.map((page) => sql`(${page.path}, ${page.reason})`);
+  if (reads.length === 0) reads.push(sql`SELECT NULL::VARCHAR AS filename, NULL::JSON[] AS results WHERE false`);
   return sql`
     WITH pages AS (
       ${joinSql(reads, '\n      UNION ALL ')}
-    ), rejected(filename, page_error) AS (
-      ${rejected.length > 0 ? sql`VALUES ${joinSql(rejected)}` : sql`SELECT NULL::VARCHAR, NULL::VARCHAR WHERE false`}
     ), files AS (
-      SELECT filename, last_modified FROM read_blob(${paths(input.files)})
-    ), listings AS (
-      SELECT filename, CAST(unnest(range(len(results))) AS INTEGER) AS position, CAST(unnest(results) AS JSON) AS listing, NULL::VARCHAR AS page_error
-      FROM pages WHERE results IS NOT NULL
-      UNION ALL
-      SELECT filename, NULL, NULL, ${unreadPageError} FROM pages WHERE results IS NULL
-      UNION ALL
-      SELECT filename, NULL, NULL, page_error FROM rejected
+      SELECT filename, last_modified FROM read_blob(${input.glob ?? paths(input.files)})
     )
     SELECT
       CAST(${partitionKey} AS DATE) AS snapshot_date,
-      regexp_extract(filename, '([^/]+)/([^/]+)$', 1) AS category_id,
-      TRY_CAST(regexp_extract(filename, '/(\\d+)\\.json$', 1) AS INTEGER) AS page_offset,
-      position,
+      ${pageColumns}
+      CAST(unnest(range(len(results))) AS INTEGER) AS position,
       last_modified AS fetched_at,
-      listing,
-      page_error
-    FROM listings JOIN files USING (filename)`;
+      CAST(unnest(results) AS JSON) AS listing,
+      NULL::VARCHAR AS page_error
+    FROM pages JOIN files USING (filename)`;
 }
+
+/** One row per unusable page, in `raw_listings`' columns: `listing` NULL, the reason in `page_error`. */
+export function rejectedPageRowsQuery(rejected: RawListingsInput['rejected'], partitionKey: string): Sql {
+  return sql`
+    SELECT
+      CAST(${partitionKey} AS DATE) AS snapshot_date,
+      ${pageColumns}
+      NULL::INTEGER AS position,
+      last_modified AS fetched_at,
+      NULL::JSON AS listing,
+      page_error
+    FROM (VALUES ${joinSql(rejected.map((page) => sql`(${page.path}, ${page.reason})`))}) AS rejected(filename, page_error)
+    JOIN read_blob(${paths(rejected)}) USING (filename)`;
+}
+
+/** The category folder and the offset of a page file's name. */
+const pageColumns = sql`regexp_extract(filename, '([^/]+)/([^/]+)$', 1) AS category_id,
+      TRY_CAST(regexp_extract(filename, '/(\\d+)\\.json$', 1) AS INTEGER) AS page_offset,`;
 
 function paths(pages: readonly PageFile[]): string[] {
   return pages.map((page) => page.path);

@@ -4,7 +4,7 @@
  * where a malformed page comes back without results instead of failing the read), a usable page
  * written over several lines (checked whole first), or a page quarantined with its reason.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
 import { maxSearchPageBytes, searchPageProblem, searchPageSizeProblem } from './search-page-problem.ts';
@@ -31,6 +31,8 @@ export interface SearchPages {
   /** Pages over several lines, checked and usable. */
   readonly multiline: readonly SearchPageFile[];
   readonly rejected: readonly RejectedPage[];
+  /** A glob matching exactly the files, when every one is compact: DuckDB reads it in less memory than a list. */
+  readonly glob: string | null;
 }
 
 /** An offset as the API takes it: digits without leading zeros, below 2^31. */
@@ -40,19 +42,16 @@ const newline = 0x0a;
 /** Lists and screens the search pages under `responsesDir`. */
 export async function screenSearchPages(responsesDir: string, options: { concurrency?: number } = {}): Promise<SearchPages> {
   const files = await listSearchPages(responsesDir);
-  const limit = pLimit(options.concurrency ?? 8);
+  const limit = pLimit(options.concurrency ?? 4);
   const sorted = await Promise.all(files.map((page) => limit(() => screen(page))));
+  const compact = sorted.filter((one) => one.kind === 'compact').map((one) => one.page);
   return {
     files,
-    compact: sorted.filter((one) => one.kind === 'compact').map((one) => one.page),
+    glob: compact.length === files.length ? join(responsesDir, 'search', '*', '*.json') : null,
+    compact,
     multiline: sorted.filter((one) => one.kind === 'multiline').map((one) => one.page),
     rejected: sorted.flatMap((one) => (one.kind === 'rejected' ? [{ ...one.page, reason: one.reason }] : [])),
   };
-}
-
-/** Why a compact page DuckDB could not read is unusable: the same rule, applied to the whole file. */
-export async function compactPageProblem(page: SearchPageFile): Promise<string> {
-  return searchPageProblem(await readFile(page.path)) ?? "DuckDB's JSON reader could not read it";
 }
 
 async function listSearchPages(responsesDir: string): Promise<SearchPageFile[]> {
@@ -66,7 +65,7 @@ async function listSearchPages(responsesDir: string): Promise<SearchPageFile[]> 
       .filter((entry) => entry.isDirectory())
       .map(async (category) =>
         (await readdir(join(searchDir, category.name), { withFileTypes: true }))
-          .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+          .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.json'))
           .map((entry): SearchPageFile => {
             const offset = pageName.exec(entry.name)?.[1];
             return {
@@ -89,17 +88,40 @@ async function screen(page: SearchPageFile): Promise<Screened> {
   if (page.pageOffset === null) return { kind: 'rejected', page, reason: `the file name ${JSON.stringify(basename(page.path))} is not <OFFSET>.json` };
   const { size } = await stat(page.path);
   if (size > maxSearchPageBytes) return { kind: 'rejected', page, reason: searchPageSizeProblem(size) ?? '' };
-  const bytes = await readFile(page.path);
-  if (isCompactObject(bytes)) return { kind: 'compact', page };
-  const reason = searchPageProblem(bytes);
+  if (await isCompactObject(page.path)) return { kind: 'compact', page };
+  const reason = searchPageProblem(await readFile(page.path));
   return reason === null ? { kind: 'multiline', page } : { kind: 'rejected', page, reason };
 }
 
-/** One line holding something that starts with `{` and ends with `}`, trailing whitespace aside. */
-function isCompactObject(bytes: Buffer): boolean {
-  let end = bytes.length;
-  while (end > 0 && isWhitespace(bytes[end - 1]!)) end -= 1;
-  return end > 0 && bytes[0] === 0x7b && bytes[end - 1] === 0x7d && bytes.subarray(0, end).indexOf(newline) === -1;
+/**
+ * Whether the file is one line holding something that starts with `{` and ends with `}`, trailing
+ * whitespace aside. Read in chunks, so screening a day holds no page in memory.
+ */
+async function isCompactObject(path: string): Promise<boolean> {
+  const file = await open(path);
+  try {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let first = -1;
+    let last = -1;
+    let newlineSeen = false;
+    for (;;) {
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      const bytes = chunk.subarray(0, bytesRead);
+      if (first === -1) first = bytes.find((byte) => !isWhitespace(byte)) ?? -1;
+      const from = newlineSeen ? 0 : bytes.indexOf(newline);
+      if (from !== -1) {
+        newlineSeen = true;
+        if (bytes.subarray(from).some((byte) => !isWhitespace(byte))) return false;
+      }
+      let end = bytesRead;
+      while (end > 0 && isWhitespace(bytes[end - 1]!)) end -= 1;
+      if (end > 0) last = bytes[end - 1]!;
+    }
+    return first === 0x7b && last === 0x7d;
+  } finally {
+    await file.close();
+  }
 }
 
 function isWhitespace(byte: number): boolean {

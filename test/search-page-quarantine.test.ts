@@ -85,6 +85,11 @@ test('a file in a category folder not named <OFFSET>.json is quarantined naming 
   assert.deepEqual(await warehouse.query(`SELECT count(*) AS n FROM raw_listings WHERE listing IS NOT NULL`), [{ n: 3 }]);
 });
 
+test('a page whose results are empty, such as the last page of a category, is not quarantined', async (t) => {
+  const { warehouse } = await runWithPages(t, { 'MLA1000/100.json': JSON.stringify({ paging: { total: 3 }, results: [] }) });
+  assert.deepEqual(await warehouse.query(`SELECT count(*) AS n FROM rejected_pages`), [{ n: 0 }]);
+});
+
 test('a page written over several lines loads like a compact one', async (t) => {
   const { warehouse } = await runWithPages(t, { 'MLA2000/0.json': JSON.stringify({ paging: { total: 1 }, results: [listing('MLA9')] }, null, 2) });
   assert.deepEqual(await warehouse.query(`SELECT count(*) AS n FROM rejected_pages`), [{ n: 0 }]);
