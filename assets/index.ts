@@ -1,8 +1,9 @@
 /**
  * The MercadoLibre sales alert as duckdag assets:
  * raw_listings → cleaned_listings → high_volume_sales → email_body → sales_alert_email,
- * with rejected_listings beside cleaned_listings, and high_volume_changes and
- * high_volume_by_category (the day against the previous day) feeding the email; and the resources
+ * with rejected_listings beside cleaned_listings and rejected_pages beside them, and
+ * high_volume_changes and high_volume_by_category (the day against the previous day) feeding the
+ * email; and the resources
  * they use.
  */
 import { cleanedListings } from './cleaned-listings.ts';
@@ -15,6 +16,7 @@ import { createListingSource } from './listing-source.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
 import { rawListings } from './raw-listings.ts';
 import { rejectedListings } from './rejected-listings.ts';
+import { rejectedPages } from './rejected-pages.ts';
 import { salesAlertEmail } from './sales-alert-email.ts';
 
 export { resolvePipelineSettings, type PipelineDefaults, type PipelineSettings } from './pipeline-settings.ts';
@@ -24,6 +26,7 @@ export const mercadoLibreAssets = [
   rawListings,
   cleanedListings,
   rejectedListings,
+  rejectedPages,
   highVolumeSales,
   highVolumeChanges,
   highVolumeByCategory,

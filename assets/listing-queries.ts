@@ -2,32 +2,76 @@
  * The pipeline's SQL, one query per table, built from references to the tables it reads. The assets
  * run these; the benchmark's plain-DuckDB baseline runs the very same queries without duckdag.
  */
-import { join } from 'node:path';
 import type { TableRef } from 'duckdag';
-import { sql, type Sql } from 'duckdag';
+import { joinSql, sql, type Sql } from 'duckdag';
 
-/** The search pages under a responses folder (`search/<CATEGORY_ID>/<OFFSET>.json`). */
-export function searchPagesGlob(responsesDir: string): string {
-  return join(responsesDir, 'search', '*', '*.json');
+interface PageFile {
+  /** The absolute path. */
+  readonly path: string;
 }
 
-/** Every listing of every page, as received, with where it was found and when it was fetched. */
-export function rawListingsQuery(pages: string, partitionKey: string): Sql {
+/** The day's page files as screened (`search-pages.ts`), and those quarantined before reading. */
+export interface RawListingsInput {
+  /** Every page file. */
+  readonly files: readonly PageFile[];
+  /** One-line pages, read as newline-delimited JSON: a malformed one comes back without results. */
+  readonly compact: readonly PageFile[];
+  /** Checked pages over several lines. */
+  readonly multiline: readonly PageFile[];
+  readonly rejected: readonly (PageFile & { readonly reason: string })[];
+  /** A glob matching exactly the files, all compact, or `null`. */
+  readonly glob: string | null;
+}
+
+/**
+ * Every listing of every usable page, as received, with where it was found and when it was fetched
+ * (`page_error` NULL). A compact page that turns out unusable comes back without rows.
+ */
+export function rawListingsQuery(input: RawListingsInput, partitionKey: string): Sql {
+  const options = sql`columns = {results: 'JSON[]'}, filename = true, records = true`;
+  const reads = [
+    ...(input.compact.length > 0
+      ? [sql`SELECT filename, results FROM read_json(${input.glob ?? paths(input.compact)}, ${options}, format = 'newline_delimited', ignore_errors = true)`]
+      : []),
+    ...(input.multiline.length > 0 ? [sql`SELECT filename, results FROM read_json(${paths(input.multiline)}, ${options}, format = 'auto')`] : []),
+  ];
+  if (reads.length === 0) reads.push(sql`SELECT NULL::VARCHAR AS filename, NULL::JSON[] AS results WHERE false`);
   return sql`
     WITH pages AS (
-      SELECT filename, results
-      FROM read_json(${pages}, columns = {results: 'JSON[]'}, filename = true, format = 'auto')
+      ${joinSql(reads, '\n      UNION ALL ')}
     ), files AS (
-      SELECT filename, last_modified FROM read_blob(${pages})
+      SELECT filename, last_modified FROM read_blob(${input.glob ?? paths(input.files)})
     )
     SELECT
       CAST(${partitionKey} AS DATE) AS snapshot_date,
-      regexp_extract(filename, '([^/]+)/(\\d+)\\.json$', 1) AS category_id,
-      CAST(regexp_extract(filename, '([^/]+)/(\\d+)\\.json$', 2) AS INTEGER) AS page_offset,
+      ${pageColumns}
       CAST(unnest(range(len(results))) AS INTEGER) AS position,
       last_modified AS fetched_at,
-      CAST(unnest(results) AS JSON) AS listing
+      CAST(unnest(results) AS JSON) AS listing,
+      NULL::VARCHAR AS page_error
     FROM pages JOIN files USING (filename)`;
+}
+
+/** One row per unusable page, in `raw_listings`' columns: `listing` NULL, the reason in `page_error`. */
+export function rejectedPageRowsQuery(rejected: RawListingsInput['rejected'], partitionKey: string): Sql {
+  return sql`
+    SELECT
+      CAST(${partitionKey} AS DATE) AS snapshot_date,
+      ${pageColumns}
+      NULL::INTEGER AS position,
+      last_modified AS fetched_at,
+      NULL::JSON AS listing,
+      page_error
+    FROM (VALUES ${joinSql(rejected.map((page) => sql`(${page.path}, ${page.reason})`))}) AS rejected(filename, page_error)
+    JOIN read_blob(${paths(rejected)}) USING (filename)`;
+}
+
+/** The category folder and the offset of a page file's name. */
+const pageColumns = sql`regexp_extract(filename, '([^/]+)/([^/]+)$', 1) AS category_id,
+      TRY_CAST(regexp_extract(filename, '/(\\d+)\\.json$', 1) AS INTEGER) AS page_offset,`;
+
+function paths(pages: readonly PageFile[]): string[] {
+  return pages.map((page) => page.path);
 }
 
 /**
@@ -45,6 +89,7 @@ export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
           "currency_id": "VARCHAR", "sold_quantity": "VARCHAR", "thumbnail": "VARCHAR", "permalink": "VARCHAR",
           "category_id": "VARCHAR"}') AS field
       FROM ${raw.partition}
+      WHERE page_error IS NULL
     ), parsed AS (
       SELECT
         snapshot_date,
@@ -130,6 +175,15 @@ export function rejectedListingsQuery(checked: Sql): Sql {
     SELECT snapshot_date, id, search_category_id AS category_id, page_offset, position, reject_reason AS reason, listing
     FROM ${checked}
     WHERE reject_reason IS NOT NULL`;
+}
+
+/** The pages that could not be used, with the reason. */
+export function rejectedPagesQuery(raw: TableRef): Sql {
+  return sql`
+    SELECT snapshot_date, category_id, page_offset, fetched_at, page_error AS reason
+    FROM ${raw.partition}
+    WHERE page_error IS NOT NULL
+    ORDER BY category_id, page_offset`;
 }
 
 /** Listings whose estimated revenue reaches the threshold (the boundary counts), best first. */

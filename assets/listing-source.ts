@@ -55,6 +55,7 @@ async function apiResponses(settings: PipelineSettings, context: AssetExecutionC
   await rm(dir, { recursive: true, force: true });
   await rename(partial, dir);
   context.log(`fetched ${summary.listings} listings in ${summary.pages} pages of ${summary.categories} categories (${summary.requests} requests, ${summary.retries} retries)`);
+  if (summary.unusablePages > 0) context.log(`${summary.unusablePages} of the pages fetched cannot be used; they are kept as received and quarantined`);
   context.addMetadata({ source: 'api', responses_dir: dir, fetched: true, fetch: summary });
   return dir;
 }

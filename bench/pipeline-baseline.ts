@@ -17,8 +17,9 @@ import {
   listingCountsQuery,
   rawListingsQuery,
   rejectedListingsQuery,
-  searchPagesGlob,
+  rejectedPagesQuery,
 } from '../assets/listing-queries.ts';
+import { screenSearchPages } from '../assets/search-pages.ts';
 import { writeFileAtomically } from '../assets/write-file-atomically.ts';
 import type { TableRef } from '../core/kernel/asset-definition.ts';
 import { identifier, sql } from '../core/kernel/sql.ts';
@@ -42,12 +43,16 @@ const step = async (name: string, work: () => Promise<unknown>) => {
 };
 
 const checked = checkedListings(table('raw_listings'), null);
-await step('raw_listings', () => connection.run(`CREATE TABLE raw_listings AS ${rawListingsQuery(searchPagesGlob(sampleDir), partitionKey).text}`));
+await step('raw_listings', async () => {
+  const query = rawListingsQuery(await screenSearchPages(sampleDir), partitionKey);
+  await connection.run(`CREATE TABLE raw_listings AS ${query.text}`);
+});
 await step('cleaned_listings', async () => {
   await connection.run(`CREATE TABLE cleaned_listings AS ${cleanedListingsQuery(checked).text}`);
   await readRows(connection, listingCountsQuery(checked, identifier('cleaned_listings')).text);
 });
 await step('rejected_listings', () => connection.run(`CREATE TABLE rejected_listings AS ${rejectedListingsQuery(checked).text}`));
+await step('rejected_pages', () => connection.run(`CREATE TABLE rejected_pages AS ${rejectedPagesQuery(table('raw_listings')).text}`));
 await step('high_volume_sales', () => connection.run(`CREATE TABLE high_volume_sales AS ${highVolumeSalesQuery(table('cleaned_listings'), threshold).text}`));
 // A first day: no previous day to compare with.
 await step('high_volume_changes', () =>

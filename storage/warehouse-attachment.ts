@@ -30,3 +30,6 @@ export function attachStatement(path: string, access: 'read_write' | 'read_only'
 
 /** Makes the attached file the connection's default catalog. */
 export const useStatement = sql`USE ${catalog}`;
+
+/** Writes everything in the file's write-ahead log into the file, and empties the log. */
+export const checkpointStatement = sql`CHECKPOINT ${catalog}`;

@@ -4,6 +4,7 @@
  * it held by another process waits a bounded time, then gives up with `WarehouseBusyError`.
  * Opening brings the history schema up to this release and repairs what a process killed during a
  * swap left (a reader has a writer do both first); a warehouse of a newer release is refused, unchanged.
+ * A writer first folds a write-ahead log left behind into the file, freeing the space it holds.
  * How the file is attached: `warehouse-attachment.ts`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -11,9 +12,9 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbSettings } from './duckdb-settings.ts';
-import { ConfigError, describeError, WarehouseBusyError } from '../core/kernel/errors.ts';
+import { ConfigError, describeError, WarehouseBusyError, WarehouseError } from '../core/kernel/errors.ts';
 import type { Sql } from '../core/kernel/sql.ts';
-import { attachStatement, instanceOptions, useStatement } from './warehouse-attachment.ts';
+import { attachStatement, checkpointStatement, instanceOptions, useStatement } from './warehouse-attachment.ts';
 import { checkNotNewer, latestSchemaVersion, migrateHistory, readSchemaVersion } from './history-migrator.ts';
 import { hasPendingSwaps, repairPendingSwaps } from './partition-backup.ts';
 import { describeOwner, lockHolderPid, removeOwnerNote, writeOwnerNote } from './warehouse-owner.ts';
@@ -59,6 +60,7 @@ export class Warehouse {
       if (options.access === 'read_write') {
         writeOwnerNote(options.path, options.command);
         const connection = await warehouse.connect();
+        await checkpointLeftoverLog(connection, options.path);
         await migrateHistory(connection, options.path);
         await repairPendingSwaps(connection);
         return warehouse;
@@ -89,6 +91,25 @@ export class Warehouse {
     for (const connection of this.#connections.splice(0)) connection.closeSync();
     this.#instance.closeSync();
     if (this.access === 'read_write') removeOwnerNote(this.path);
+  }
+}
+
+/**
+ * A run that failed to commit for want of disk space can leave the log holding as much as it could
+ * write, and the checkpoint at close failed for the same reason. Kept, the log is replayed and grown
+ * by the next run, which then runs out of space too; checkpointed now, the space is free again.
+ */
+async function checkpointLeftoverLog(connection: DuckDBConnection, path: string): Promise<void> {
+  if (!existsSync(`${path}.wal`)) return;
+  try {
+    await connection.run(checkpointStatement.text);
+  } catch (error) {
+    throw new WarehouseError(
+      'DUCKDAG_WAREHOUSE_CHECKPOINT_FAILED',
+      `cannot write the write-ahead log ${path}.wal into the warehouse: ${describeError(error)}. ` +
+        'The warehouse is unchanged; free some disk space and run the command again.',
+      { cause: error },
+    );
   }
 }
 

@@ -142,6 +142,7 @@ test('with no qualifying listing, the email assets are skipped naming high_volum
     raw_listings: 'materialized',
     cleaned_listings: 'materialized',
     rejected_listings: 'materialized',
+    rejected_pages: 'materialized',
     high_volume_sales: 'materialized',
     high_volume_changes: 'materialized',
     high_volume_by_category: 'materialized',

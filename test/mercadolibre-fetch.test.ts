@@ -152,26 +152,41 @@ test('a 401 says the token is invalid or expired, without the token', async (t) 
   });
 });
 
-test('a malformed search body fails naming the category and the URL', async (t) => {
-  const { server, run } = await fetchFrom(t, {
-    listings: { MLA1: 10 },
-    respond: (request) => (request.path.endsWith('/search') ? { body: '{"results": [1, 2' } : undefined),
-  });
-  await assert.rejects(run, (error: unknown) => {
-    assert.ok(error instanceof MercadoLibreApiError);
-    assert.match(error.message, /category MLA1/);
-    assert.ok(error.message.includes(`${server.url}/sites/MLA/search?category=MLA1&offset=0&limit=50`));
-    assert.match(error.message, /not JSON/);
-    return true;
-  });
+test('a search page that is not JSON is kept as received, counted as unusable, not retried, and paging goes on', async (t) => {
+  const { server, dir, run } = await fetchFrom(
+    t,
+    {
+      listings: { MLA1: 120 },
+      respond: (request) => (request.path.endsWith('/search') && request.query.get('offset') === '0' ? { body: '<html>maintenance</html>' } : undefined),
+    },
+    { itemsPerCategory: 1000 },
+  );
+  const summary = await run;
+  assert.equal(readFileSync(join(dir, 'search', 'MLA1', '0.json'), 'utf8'), '<html>maintenance</html>');
+  assert.deepEqual(searches(server.requests, 'MLA1').map((request) => request.query.get('offset')), ['0', '50', '100']);
+  assert.deepEqual({ pages: summary.pages, unusablePages: summary.unusablePages, listings: summary.listings, retries: summary.retries }, { pages: 3, unusablePages: 1, listings: 70, retries: 0 });
 });
 
-test('a search body without results fails naming what is missing', async (t) => {
-  const { run } = await fetchFrom(t, {
+test('a search page without a results array is kept and counted as unusable, by the rule raw_listings applies', async (t) => {
+  const { dir, run } = await fetchFrom(t, {
     listings: { MLA1: 10 },
-    respond: (request) => (request.path.endsWith('/search') ? { body: '{"paging": {}}' } : undefined),
+    respond: (request) => (request.path.endsWith('/search') && request.query.get('offset') === '0' ? { body: '{"paging": {}}' } : undefined),
   });
-  await assert.rejects(run, /category MLA1.*no results array/);
+  const summary = await run;
+  assert.equal(readFileSync(join(dir, 'search', 'MLA1', '0.json'), 'utf8'), '{"paging": {}}');
+  assert.equal(summary.unusablePages, 1);
+});
+
+test('a categories body that is not JSON fails at once, naming the URL', async (t) => {
+  const { server, run } = await fetchFrom(t, { listings: { MLA1: 10 }, respond: (request) => (request.path.endsWith('/categories') ? { body: '<html>' } : undefined) });
+  await assert.rejects(run, (error: unknown) => {
+    assert.ok(error instanceof MercadoLibreApiError);
+    assert.equal(error.retryable, false);
+    assert.ok(error.message.includes(`${server.url}/sites/MLA/categories`));
+    assert.match(error.message, /categories body is not an array/);
+    return true;
+  });
+  assert.equal(server.requests.length, 1);
 });
 
 test('a response slower than the timeout is retried, then fails saying so', async (t) => {

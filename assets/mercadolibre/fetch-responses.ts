@@ -2,13 +2,16 @@
  * Downloads one day's MercadoLibre responses into a folder in the recorded-sample layout:
  * `categories.json`, then `search/<CATEGORY_ID>/<OFFSET>.json` for each category's pages. Requests
  * share one concurrency bound; 429s (honouring Retry-After), 5xx, timeouts and network errors are
- * retried with backoff and jitter; any other 4xx or a malformed body fails at once.
+ * retried with backoff and jitter; any other 4xx, or a categories body that is not a list, fails at
+ * once. A search page is kept as received even when it cannot be used (not JSON, no results array,
+ * over 16 MB): `raw_listings` quarantines it by the same rule as a recorded page, and paging goes on.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
+import { readSearchPage } from '../search-page-problem.ts';
 import { writeFileAtomically } from '../write-file-atomically.ts';
 import { MercadoLibreApiError } from './api-error.ts';
 import { maxSearchOffset, searchPageSize, type MercadoLibreApiOptions } from './api-options.ts';
@@ -16,6 +19,8 @@ import { maxSearchOffset, searchPageSize, type MercadoLibreApiOptions } from './
 export interface FetchSummary {
   readonly categories: number;
   readonly pages: number;
+  /** Pages kept although they cannot be used; `raw_listings` quarantines them. */
+  readonly unusablePages: number;
   readonly listings: number;
   readonly requests: number;
   readonly retries: number;
@@ -27,9 +32,9 @@ interface Category {
   readonly name: string;
 }
 
-interface SearchPage {
-  readonly paging: { readonly total?: number };
-  readonly results: readonly unknown[];
+/** A 2xx answer: its body exactly as received. */
+interface Body {
+  readonly bytes: Buffer;
 }
 
 /** An answer worth asking again; `retryAfterMs` is what the server asked us to wait. */
@@ -53,10 +58,10 @@ export async function fetchResponses(
   const failed = new AbortController();
   const signal = hooks.signal === undefined ? failed.signal : AbortSignal.any([hooks.signal, failed.signal]);
   const limit = pLimit(options.concurrency);
-  const counts = { requests: 0, retries: 0, pages: 0, listings: 0 };
+  const counts = { requests: 0, retries: 0, pages: 0, unusablePages: 0, listings: 0 };
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  const get = (url: string, categoryId?: string): Promise<unknown> =>
+  const get = (url: string, categoryId?: string): Promise<Body> =>
     limit(() =>
       pRetry(
         async () => {
@@ -87,12 +92,21 @@ export async function fetchResponses(
     for (let offset = 0; offset < Math.min(options.itemsPerCategory, maxSearchOffset); ) {
       const size = Math.min(searchPageSize, options.itemsPerCategory - offset, maxSearchOffset - offset);
       const url = `${base}/sites/${options.site}/search?category=${encodeURIComponent(category.id)}&offset=${offset}&limit=${size}`;
-      const page = searchPage(await get(url, category.id), url, category.id);
-      await writeFileAtomically(join(outDir, 'search', category.id, `${offset}.json`), page.text);
+      const { bytes } = await get(url, category.id);
+      await writeFileAtomically(join(outDir, 'search', category.id, `${offset}.json`), bytes);
       counts.pages += 1;
-      counts.listings += page.body.results.length;
       offset += size;
-      if (page.body.results.length < size || offset >= (page.body.paging.total ?? Number.POSITIVE_INFINITY)) break;
+      const read = readSearchPage(bytes);
+      // An unusable page says nothing of where the category ends: go on to the next one.
+      if (!('page' in read)) {
+        counts.unusablePages += 1;
+        continue;
+      }
+      const { page } = read;
+      counts.listings += page.results.length;
+      const paging = page.paging as { total?: unknown } | undefined;
+      const total = typeof paging?.total === 'number' ? paging.total : Number.POSITIVE_INFINITY;
+      if (page.results.length < size || offset >= total) break;
     }
   };
 
@@ -100,7 +114,7 @@ export async function fetchResponses(
     await mkdir(outDir, { recursive: true });
     const categoriesUrl = `${base}/sites/${options.site}/categories`;
     const categories = categoryList(await get(categoriesUrl), categoriesUrl);
-    await writeFileAtomically(join(outDir, 'categories.json'), categories.text);
+    await writeFileAtomically(join(outDir, 'categories.json'), categories.bytes);
     await Promise.all(categories.body.map((category) => fetchCategory(category)));
     return { categories: categories.body.length, ...counts, durationMs: Date.now() - started };
   } catch (error) {
@@ -110,22 +124,23 @@ export async function fetchResponses(
   }
 }
 
-/** One try: the body as text and JSON on 2xx; a retryable or final error otherwise. */
-async function request(url: string, options: MercadoLibreApiOptions, signal: AbortSignal, categoryId?: string): Promise<{ text: string; json: unknown }> {
+/** One try: the body on 2xx; a retryable or final error otherwise. */
+async function request(url: string, options: MercadoLibreApiOptions, signal: AbortSignal, categoryId?: string): Promise<Body> {
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'duckdag' };
   if (options.accessToken !== undefined) headers.authorization = `Bearer ${options.accessToken}`;
   let response: Response;
-  let text: string;
+  let bytes: Buffer;
   const attempt = attemptSignal(signal, options.timeoutMs);
   try {
     response = await fetch(url, { headers, signal: attempt.signal });
-    text = await response.text();
+    bytes = Buffer.from(await response.arrayBuffer());
   } catch (error) {
     if (signal.aborted) throw new AbortError('the fetch was cancelled');
     throw new RetryableResponse(attempt.timedOut() ? `no answer within ${options.timeoutMs} ms` : `network error: ${describeCause(error)}`, undefined);
   } finally {
     attempt.dispose();
   }
+  const text = bytes.toString('utf8');
   if (response.status === 429) {
     throw new RetryableResponse(apiMessage(text) ?? 'too many requests', 429, retryAfterMs(response.headers.get('retry-after')));
   }
@@ -140,11 +155,7 @@ async function request(url: string, options: MercadoLibreApiOptions, signal: Abo
       }),
     );
   }
-  try {
-    return { text, json: JSON.parse(text) as unknown };
-  } catch {
-    throw new AbortError(new MercadoLibreApiError(`the body is not JSON (starts with ${JSON.stringify(text.slice(0, 60))})`, { url, status: response.status, categoryId }));
-  }
+  return { bytes };
 }
 
 /**
@@ -183,26 +194,15 @@ function finalError(error: unknown, url: string, categoryId: string | undefined,
 /** Category ids become folder names, so only letters, digits, - and _ are accepted. */
 const categoryIdPattern = /^[A-Za-z0-9_-]+$/;
 
-function categoryList(response: unknown, url: string): { text: string; body: Category[] } {
-  const { text, json } = response as { text: string; json: unknown };
+function categoryList({ bytes }: Body, url: string): { bytes: Buffer; body: Category[] } {
+  const json = parsed(bytes.toString('utf8'));
   const valid =
     Array.isArray(json) &&
     json.every((item) => typeof item === 'object' && item !== null && typeof item.id === 'string' && categoryIdPattern.test(item.id) && typeof item.name === 'string');
   if (!valid) throw new MercadoLibreApiError('the categories body is not an array of {id, name} with plain ids', { url });
-  return { text, body: json as Category[] };
+  return { bytes, body: json as Category[] };
 }
 
-function searchPage(response: unknown, url: string, categoryId: string): { text: string; body: SearchPage } {
-  const { text, json } = response as { text: string; json: unknown };
-  const body = json as Partial<SearchPage> | null;
-  if (typeof body !== 'object' || body === null || !Array.isArray(body.results)) {
-    throw new MercadoLibreApiError('the search body has no results array', { url, categoryId });
-  }
-  if (typeof body.paging !== 'object' || body.paging === null) {
-    throw new MercadoLibreApiError('the search body has no paging object', { url, categoryId });
-  }
-  return { text, body: body as SearchPage };
-}
 
 /** Retry-After in seconds or as an HTTP date; 0 when absent or unreadable. */
 function retryAfterMs(header: string | null): number {
@@ -213,22 +213,26 @@ function retryAfterMs(header: string | null): number {
   return Number.isNaN(date) ? 0 : Math.max(0, date - Date.now());
 }
 
-function parsed(text: string): Record<string, unknown> | null {
+function parsed(text: string): unknown {
   try {
-    const json = JSON.parse(text) as unknown;
-    return typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : null;
+    return JSON.parse(text) as unknown;
   } catch {
     return null;
   }
 }
 
+function parsedObject(text: string): Record<string, unknown> | null {
+  const json = parsed(text);
+  return typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : null;
+}
+
 function apiMessage(text: string): string | undefined {
-  const message = parsed(text)?.message;
+  const message = parsedObject(text)?.message;
   return typeof message === 'string' ? message : undefined;
 }
 
 function apiCode(text: string): string | undefined {
-  const body = parsed(text);
+  const body = parsedObject(text);
   const code = body?.error ?? body?.code;
   return typeof code === 'string' ? code : undefined;
 }
