@@ -221,5 +221,5 @@ test('materialize --checks-only judges the stored day again: with the default sh
   assert.match(checked.stdout, /checks run \S+ failed \(partition 2026-11-24\): 8 passed, 1 failed/);
   assert.equal(smtp.received.length, 1);
   const materializations = await run(['query', `SELECT count(*) AS n FROM duckdag.materializations`, '--json']);
-  assert.deepEqual(JSON.parse(materializations.stdout), [{ n: 8 }]);
+  assert.deepEqual(JSON.parse(materializations.stdout), [{ n: 9 }]);
 });
