@@ -98,3 +98,14 @@ test('--select stale materializes exactly the stale assets, after which all are 
   assert.equal(nothing.code, 0, nothing.stderr);
   assert.match(nothing.stderr, /nothing to materialize: no asset of "stale" is stale/);
 });
+
+test('the graph marks a stale asset, with its causes, and leaves fresh ones unmarked', async (t) => {
+  const project = ordersProject(t);
+  await materialized(project);
+  writeFileSync(join(project.dir, 'queries.ts'), queries('Orders worth a look.', 1000));
+  const run = await project.run(['graph', '--format', 'svg']);
+  assert.equal(run.code, 0, run.stderr);
+  const states = Object.fromEntries([...run.stdout.matchAll(/data-asset="([a-z_]+)" data-status="[a-z_]+" data-state="([a-z]+)"/g)].map((match) => [match[1], match[2]]));
+  assert.deepEqual(states, { orders: 'fresh', big_orders: 'stale', summary: 'stale' });
+  assert.match(run.stdout, /<text class="stale"[^>]*><title>code changed since its last materialization<\/title>stale<\/text>/);
+});

@@ -5,6 +5,7 @@
  */
 import type { AssetGraph } from '../kernel/asset-graph.ts';
 import { shiftPartitionKey } from '../kernel/daily-partitions.ts';
+import type { AssetStaleness } from '../kernel/staleness.ts';
 import type { AssetHistory, MaterializationRecord } from '../../storage/asset-history.ts';
 import type { AssetKinds } from '../../storage/asset-kinds.ts';
 
@@ -63,6 +64,8 @@ export interface GraphAsset {
   readonly recent: readonly MaterializationRecord[];
   /** The latest status on each of `GraphData.days` (`null`: none), for partitioned assets. */
   readonly days: readonly (string | null)[] | null;
+  /** Fresh, stale (with the causes) or missing at the partition shown, as `duckdag status` says. */
+  readonly staleness: { readonly state: AssetStaleness['state']; readonly causes: readonly string[] };
 }
 
 export interface GraphData {
@@ -87,6 +90,7 @@ export function buildGraphData(
   names: readonly string[],
   history: AssetHistory,
   partitionKey: string,
+  staleness: ReadonlyMap<string, AssetStaleness>,
 ): GraphData {
   const selected = new Set(names);
   const days = Array.from({ length: stripDays }, (_, index) => shiftPartitionKey(partitionKey, index + 1 - stripDays));
@@ -106,6 +110,7 @@ export function buildGraphData(
       downstream: graph.children(name),
       recent: history.recent.get(name) ?? [],
       days: asset.partitions === null ? null : days.map((day) => byDay?.get(day) ?? null),
+      staleness: { state: staleness.get(name)?.state ?? 'missing', causes: staleness.get(name)?.causes.map((cause) => cause.message) ?? [] },
     };
   });
   const statuses = Object.fromEntries(

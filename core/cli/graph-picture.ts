@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { todayPartitionKey } from '../kernel/daily-partitions.ts';
 import type { ResolvedConfig } from '../project/duckdag-config.ts';
+import type { AssetStaleness } from '../kernel/staleness.ts';
 import type { AssetHistory } from '../../storage/asset-history.ts';
 import type { CliSession } from './cli-session.ts';
 import { buildGraphData, stripDays } from './graph-data.ts';
@@ -19,8 +20,8 @@ export async function graphPicture(
   config: ResolvedConfig,
   options: { format: 'svg' | 'html'; names: readonly string[]; partitionKey: string | undefined },
 ): Promise<string> {
-  const { partitionKey, history } = await readHistory(session, config, options.partitionKey);
-  const data = buildGraphData(config.graph, config.kinds, options.names, history, partitionKey);
+  const { partitionKey, history, staleness } = await readHistory(session, config, options.partitionKey);
+  const data = buildGraphData(config.graph, config.kinds, options.names, history, partitionKey, staleness);
   const svg = await drawGraph(data);
   return options.format === 'svg' ? svg : graphPage(data, svg);
 }
@@ -29,12 +30,20 @@ async function readHistory(
   session: CliSession,
   config: ResolvedConfig,
   requested: string | undefined,
-): Promise<{ partitionKey: string; history: AssetHistory }> {
-  const { emptyAssetHistory, latestMaterializedPartition, readAssetHistory } = await import('../../storage/asset-history.ts');
-  if (!existsSync(config.warehousePath)) return { partitionKey: requested ?? todayPartitionKey(), history: emptyAssetHistory };
+): Promise<{ partitionKey: string; history: AssetHistory; staleness: ReadonlyMap<string, AssetStaleness> }> {
+  const [{ emptyAssetHistory, latestMaterializedPartition, readAssetHistory }, { projectCodeVersions, projectStaleness }] = await Promise.all([
+    import('../../storage/asset-history.ts'),
+    import('./project-staleness.ts'),
+  ]);
+  const codeVersions = await projectCodeVersions(config, session.io);
+  if (!existsSync(config.warehousePath)) {
+    const partitionKey = requested ?? todayPartitionKey();
+    return { partitionKey, history: emptyAssetHistory, staleness: await projectStaleness(config.graph, codeVersions, null, partitionKey) };
+  }
   return session.withWarehouse(config, 'read_only', 'duckdag graph', async (warehouse) => {
     const connection = await warehouse.connect();
     const partitionKey = requested ?? (await latestMaterializedPartition(connection)) ?? todayPartitionKey();
-    return { partitionKey, history: await readAssetHistory(connection, { partitionKey, days: stripDays, recent: recentMaterializations }) };
+    const history = await readAssetHistory(connection, { partitionKey, days: stripDays, recent: recentMaterializations });
+    return { partitionKey, history, staleness: await projectStaleness(config.graph, codeVersions, warehouse, partitionKey) };
   });
 }

@@ -32,6 +32,7 @@ const svgStyle = `
 .duckdag-graph .node .shape { stroke-width: 1.6; }
 .duckdag-graph .node .name { font-size: 13px; font-weight: bold; fill: #1d2330; }
 .duckdag-graph .node .summary, .duckdag-graph .node .status-line { font-size: 11px; fill: #434a57; }
+.duckdag-graph .node .stale { font-size: 10px; font-weight: bold; fill: #b35c00; text-transform: uppercase; }
 .duckdag-graph .legend text { font-size: 12px; fill: #1d2330; }
 .duckdag-graph [data-status="never"] .shape, .duckdag-graph .swatch[data-status="never"] { stroke-dasharray: 4 3; }
 ${Object.entries(statusColours)
@@ -84,9 +85,10 @@ function renderSvg(data: GraphData, layout: GraphLayout): string {
     const chars = fittingChars(box.width);
     const title = asset.description === '' ? asset.name : `${asset.name}: ${asset.description}`;
     return (
-      `<g class="node" data-asset="${escapeXml(asset.name)}" data-status="${status?.status ?? NodeStatus.never}" data-chars="${chars}" transform="translate(${box.x},${box.y})" tabindex="0">` +
+      `<g class="node" data-asset="${escapeXml(asset.name)}" data-status="${status?.status ?? NodeStatus.never}" data-state="${asset.staleness.state}" data-chars="${chars}" transform="translate(${box.x},${box.y})" tabindex="0">` +
       `<title>${escapeXml(title)}</title>${shape(asset.shape, box)}` +
       `<text class="name" x="10" y="19">${escapeXml(truncate(asset.name, Math.floor((box.width - 20) / nameCharWidth)))}</text>` +
+      (asset.staleness.state === 'stale' ? `<text class="stale" x="${box.width - 8}" y="15" text-anchor="end"><title>${escapeXml(asset.staleness.causes.join('; '))}</title>stale</text>` : '') +
       `<text class="summary" x="10" y="36">${escapeXml(truncate(status?.summary ?? asset.kind, chars))}</text>` +
       `<g class="status"><title>${escapeXml(status?.detail ?? status?.statusLine ?? '')}</title>` +
       `<text class="status-line" x="10" y="51">${escapeXml(truncate(status?.statusLine ?? '', chars))}</text></g></g>`

@@ -8,7 +8,7 @@
 (() => {
   /** @typedef {{ status: string, rowCount: number | null, finishedAt: string | null, detail: string | null, summary: string, statusLine: string }} AssetStatus */
   /** @typedef {{ asset: string, partitionKey: string | null, status: string, rowCount: number | null, finishedAt: string, durationMs: number, attempts: number, error: string | null, reason: string | null, metadata: Record<string, unknown> }} MaterializationRecord */
-  /** @typedef {{ name: string, kind: string, shape: string, compute: string, group: string, description: string, tags: Record<string, string>, partitions: string | null, upstream: string[], downstream: string[], recent: MaterializationRecord[], days: (string | null)[] | null }} GraphAsset */
+  /** @typedef {{ name: string, kind: string, shape: string, compute: string, group: string, description: string, tags: Record<string, string>, partitions: string | null, upstream: string[], downstream: string[], recent: MaterializationRecord[], days: (string | null)[] | null, staleness: { state: string, causes: string[] } }} GraphAsset */
   /** @typedef {{ partitionKey: string, days: string[], assets: GraphAsset[], edges: [string, string][], statuses: Record<string, AssetStatus> }} GraphData */
 
   const blob = /** @type {HTMLElement} */ (document.getElementById('duckdag-graph-data'));
@@ -200,6 +200,7 @@
     fact('status', el('span', { class: 'status', 'data-status': status?.status ?? 'never' }, status?.statusLine ?? 'never materialized'));
     if (status?.detail) fact(status.status === 'failed' ? 'error' : 'reason', el('pre', { class: 'detail' }, status.detail));
     fact('rows', el('span', { class: 'rows' }, status?.rowCount === null || status?.rowCount === undefined ? '—' : status.rowCount.toLocaleString('en-US')));
+    fact('state', el('span', { class: 'state', 'data-state': asset.staleness.state }, asset.staleness.causes.length === 0 ? asset.staleness.state : `${asset.staleness.state}: ${asset.staleness.causes.join('; ')}`));
     fact('kind', `${asset.kind} (${asset.compute === 'sql' ? 'SQL' : 'code'})`);
     fact('group', asset.group);
     fact('partitions', asset.partitions ?? 'none');
