@@ -58,7 +58,6 @@ export type { StatementReader } from '../storage/statement-reader.ts';
 export { AssetKinds } from '../storage/asset-kinds.ts';
 export { DuckdbAssetStore } from '../storage/duckdb-asset-store.ts';
 export type { DuckdbSettings } from '../storage/duckdb-settings.ts';
-export { countRows } from '../storage/table-swap.ts';
 export { Warehouse } from '../storage/warehouse.ts';
 export { defineConfig, type DuckdagConfig, type ResolvedConfig } from './project/duckdag-config.ts';
 export { loadConfig } from './project/load-config.ts';
