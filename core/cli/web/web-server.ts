@@ -304,7 +304,8 @@ function sendPage(response: ServerResponse, status: number, body: string, policy
     'content-security-policy': policy,
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
+    // Not no-referrer: with it, Chromium sends `Origin: null` on the page's own forms.
+    'referrer-policy': 'same-origin',
     'cache-control': 'no-store',
   });
   response.end(body);
