@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { useChromium } from './support/chromium.ts';
@@ -108,7 +109,7 @@ test('a run cancelled from the page is recorded cancelled and sends no email', a
   assert.equal(served.smtp.received.length, 0);
 });
 
-test('the CLI reads the warehouse while the web UI is idle', async (t) => {
+test('the CLI reads and writes the warehouse while the web UI is idle', async (t) => {
   const served = await servePipeline(t);
   const page = await newPage();
   await page.goto(`${served.url}runs`);
@@ -120,6 +121,11 @@ test('the CLI reads the warehouse while the web UI is idle', async (t) => {
     assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
   }
   assert.match((await served.run(['query', 'SELECT count(*) AS n FROM raw_listings', '--json'])).stdout, /"n": 4/);
+  // A writer too: the UI holds the file only while a page reads.
+  const materialize = await served.run(['materialize', '--select', 'raw_listings', '--partition', '2026-11-23']);
+  assert.equal(materialize.code, 0, materialize.stderr);
+  await page.goto(`${served.url}runs`);
+  assert.equal(await page.locator('table.runs tbody tr').count(), 2);
 });
 
 test('a request whose Host is not the bound address is refused', async (t) => {
@@ -129,19 +135,32 @@ test('a request whose Host is not the bound address is refused', async (t) => {
   assert.equal((await rawRequest(`${served.url}runs`, {})).status, 200);
 });
 
-test('a launch from a page of another origin is refused and runs nothing', async (t) => {
+test('a form on a page of another origin cannot launch a run', async (t) => {
   const served = await servePipeline(t);
-  const form = { select: '*', partition };
-  const refused = await rawRequest(`${served.url}launch`, {
-    method: 'POST',
-    headers: { origin: 'http://attacker.example', 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
+  const attacker = createServer((_, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end(`<form method="post" action="${served.url}launch"><input name="select" value="*"><input name="partition" value="${partition}"></form><script>document.forms[0].submit()</script>`);
   });
-  assert.equal(refused.status, 403);
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  t.after(() => attacker.close());
   const page = await newPage();
+  const refused = page.waitForResponse(`${served.url}launch`);
+  await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+  assert.equal((await refused).status(), 403);
   await page.goto(`${served.url}runs`);
   assert.equal(await page.locator('table.launches').count(), 0);
   assert.match(await page.locator('main').innerText(), /No run yet/);
+});
+
+test('a request with a foreign Origin changes nothing', async (t) => {
+  const served = await servePipeline(t);
+  const refused = await rawRequest(`${served.url}launch`, {
+    method: 'POST',
+    headers: { origin: 'http://attacker.example', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ select: '*', partition }).toString(),
+  });
+  assert.equal(refused.status, 403);
+  assert.equal((await rawRequest(`${served.url}launches/1/cancel`, { method: 'POST', headers: { origin: 'http://attacker.example' } })).status, 403);
 });
 
 test('bound beyond loopback, every request needs the token, which the address printed carries', async (t) => {
