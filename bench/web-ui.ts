@@ -56,7 +56,9 @@ async function serve(config: string, dir: string, args: readonly string[]): Prom
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const lines = () => output.split('\n').filter((line) => line.startsWith('{'));
-  while (!lines().some((line) => line.includes('"event":"waiting"'))) {
+  // Ready once the UI listens and, with schedules, the first evaluation is done.
+  const ready = args.includes('--no-ui') ? ['"event":"waiting"'] : ['"event":"web_ui"'];
+  while (!ready.every((marker) => lines().some((line) => line.includes(marker)))) {
     if (child.exitCode !== null) throw new Error(`serve ended: ${output}`);
     await sleep(50);
   }

@@ -43,6 +43,8 @@ export class WarehouseAccess {
   #writer: Holder | null = null;
   #reader: Holder | null = null;
   #waitingWriters: string[] = [];
+  /** Instances of their own (`readAlone`) still open: each resolves when closed. */
+  readonly #alone = new Set<Promise<void>>();
 
   constructor(options: WarehouseAccessOptions) {
     this.#options = options;
@@ -82,17 +84,23 @@ export class WarehouseAccess {
    * its instance's configuration (a person's query). Refused while a run writes the warehouse.
    */
   async readAlone<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.#locked(async () => {
+    let done!: () => void;
+    const closed = new Promise<void>((resolve) => (done = resolve));
+    const warehouse = await this.#locked(async () => {
       if (this.#writer !== null) {
         throw new WarehouseBusyError(`the warehouse is being written by ${this.#writer.writer}; try again when it has finished`);
       }
-      const warehouse = await this.#open('read_only', 'duckdag serve (query)');
-      try {
-        return await work(await warehouse.connect());
-      } finally {
-        warehouse.close();
-      }
+      const opened = await this.#open('read_only', 'duckdag serve (query)');
+      this.#alone.add(closed);
+      return opened;
     });
+    try {
+      return await work(await warehouse.connect());
+    } finally {
+      warehouse.close();
+      this.#alone.delete(closed);
+      done();
+    }
   }
 
   /**
@@ -110,6 +118,7 @@ export class WarehouseAccess {
         try {
           if (this.#reader !== null) await this.#closeHolder(this.#reader);
           this.#reader = null;
+          await Promise.all(this.#alone);
           const warehouse = await this.#open('read_write', 'duckdag serve');
           const holder: Holder = { warehouse, writer: label, users: 0, drained: null, closeTimer: null };
           const session = await sessionOn(warehouse, this.#options.kinds);
