@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { useChromium } from './support/chromium.ts';
+import { fixtureProject } from './support/fixture-project.ts';
+import { scheduledProjectConfig } from './support/scheduled-project.ts';
 import { scriptTitle, servePipeline, type ServedPipeline } from './support/web-ui-project.ts';
 
 const chromium = useChromium();
@@ -242,4 +244,15 @@ test('the query box runs one read-only statement and refuses writes and local fi
   assert.match(await page.locator('.error').innerText(), /query refused, nothing was run/);
   await ask("SELECT * FROM read_text('/etc/passwd')");
   assert.match(await page.locator('.error').innerText(), /disabled|external|Permission/i);
+});
+
+test('serve refuses a --port that another server holds, naming it', async (t) => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  t.after(() => holder.close());
+  const port = (holder.address() as AddressInfo).port;
+  const fixture = fixtureProject(t, { 'duckdag.config.ts': scheduledProjectConfig({ name: 'daily', cron: '0 12 * * *', select: '*', partition: 'tick_day' }) });
+  const run = await fixture.run(['serve', '--port', String(port)], { env: { SENT_LOG: `${fixture.dir}/sent.log` } });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, new RegExp(`cannot serve the web UI on 127\\.0\\.0\\.1:${port}: port ${port} is in use; pass another --port`));
 });
