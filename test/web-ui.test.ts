@@ -78,6 +78,7 @@ test('a run launched from the page turns the graph green asset by asset; the run
   await runs.waitForSelector('table.launches .badge[data-status="succeeded"]');
   await runs.waitForSelector('table.runs .badge[data-status="succeeded"]');
   await runs.click('table.runs a');
+  assert.deepEqual(await runs.locator('table.plan tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-asset'))), assets);
   assert.deepEqual(
     await runs.locator('table.run-assets tbody tr').evaluateAll((rows) => rows.map((row) => row.querySelector('.badge')?.textContent)),
     assets.map(() => 'materialized'),

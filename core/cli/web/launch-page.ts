@@ -42,7 +42,8 @@ ${
   return webPage({ title: 'Plan', current: '/launch', body });
 }
 
-function planTable(plan: RunPlan): Html {
+/** A plan's steps in order, with what each reads. */
+export function planTable(plan: RunPlan): Html {
   return html`<table class="data plan"><thead><tr><th>#</th><th>asset</th><th>kind</th><th>partition</th><th>reads</th></tr></thead><tbody>${plan.steps.map(
     (step, index) => html`<tr data-asset="${step.asset}"><td class="number">${index + 1}</td><td>${step.asset}</td><td>${step.kind}</td><td>${step.partitionKey ?? ''}</td><td>${step.reads
       .map((read) => `${read.asset}${read.partitionOffset === 0 ? '' : `@${read.partitionKey}`}${read.source === 'run' ? '' : read.source === 'warehouse' ? ' (stored)' : ' (missing)'}`)

@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { AssetGraph } from '../../kernel/asset-graph.ts';
 import type { RunEvent } from '../../runtime/run-result.ts';
+import type { RunPlan } from '../../runtime/run-plan.ts';
 import { assetStatus, type AssetStatus } from '../graph-data.ts';
 
 /** An asset's status for one partition (`null`: unpartitioned), as the graph page applies it. */
@@ -16,6 +17,8 @@ export interface LiveStatus extends AssetStatus {
 
 /** Statuses kept for pages that connect later; the oldest go first. */
 const keptStatuses = 10_000;
+/** Plans kept for the pages of the runs started since the server did. */
+const keptPlans = 100;
 const heartbeatMs = 25_000;
 
 export class LiveEvents {
@@ -25,6 +28,7 @@ export class LiveEvents {
   /** The partition of each asset of the run in progress. */
   #runPartitions = new Map<string, string | null>();
   #heartbeat: NodeJS.Timeout | null = null;
+  readonly #plans = new Map<string, RunPlan>();
 
   constructor(graph: AssetGraph) {
     this.#graph = graph;
@@ -34,6 +38,8 @@ export class LiveEvents {
   readonly onRunEvent = (event: RunEvent): void => {
     switch (event.type) {
       case 'run_started':
+        this.#plans.set(event.runId, event.plan);
+        if (this.#plans.size > keptPlans) this.#plans.delete(this.#plans.keys().next().value!);
         this.#runPartitions = new Map(event.plan.steps.map((step) => [step.asset, step.partitionKey]));
         this.#send('run', { runId: event.runId, status: 'running', partitionKey: event.plan.partitionKey });
         return;
@@ -58,6 +64,11 @@ export class LiveEvents {
       default:
     }
   };
+
+  /** The plan of a run started since the server did, or `null`. */
+  planOf(runId: string): RunPlan | null {
+    return this.#plans.get(runId) ?? null;
+  }
 
   /** Streams the events to `response` until the page goes away. */
   connect(response: ServerResponse): void {

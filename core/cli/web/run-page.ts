@@ -1,12 +1,14 @@
 /** A run's page: what it was asked to run, each asset's outcome, and a timeline of its assets. */
 import { readRun, type RunAssetRecord } from '../../../storage/web-ui-queries.ts';
+import type { RunPlan } from '../../runtime/run-plan.ts';
 import { html, type Html } from './html.ts';
+import { planTable } from './launch-page.ts';
 import { formatDuration } from './runs-page.ts';
 import { statusBadge, webPage } from './web-layout.ts';
 import type { WarehouseConnection } from '../../../storage/warehouse-access.ts';
 
 /** The page, or `null` when there is no such run. */
-export async function runPage(connection: WarehouseConnection, runId: string): Promise<string | null> {
+export async function runPage(connection: WarehouseConnection, runId: string, plan: RunPlan | null): Promise<string | null> {
   const found = await readRun(connection, runId);
   if (found === null) return null;
   const { run, assets } = found;
@@ -19,6 +21,8 @@ export async function runPage(connection: WarehouseConnection, runId: string): P
 <dt>finished</dt><dd>${run.finished_at ?? 'not yet'}</dd>
 <dt>duration</dt><dd>${formatDuration(run.duration_ms)}</dd>
 </dl>
+<h2>Plan</h2>
+${plan === null ? html`<p class="muted">The plan of a run started before this server is not kept; the assets below are what it recorded.</p>` : planTable(plan)}
 <h2>Assets</h2>
 ${assets.length === 0 ? html`<p class="empty">No asset has finished yet.</p>` : assetTable(assets)}
 <h2>Timeline</h2>

@@ -190,7 +190,7 @@ async function route(options: WebUiOptions, request: IncomingMessage, response: 
   if (runMatch !== null) {
     only('GET');
     const runId = decodeURIComponent(runMatch[1]!);
-    const page = await read(async (connection) => (connection === null ? null : runPage(connection, runId)));
+    const page = await read(async (connection) => (connection === null ? null : runPage(connection, runId, live.planOf(runId))));
     if (page === null) throw new HttpError(404, `no run ${runId} in the warehouse`);
     sendPage(response, 200, page);
     return;
