@@ -113,7 +113,7 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
 }
 
 /** The environment variable holding the web UI's token when it listens beyond loopback. */
-export const tokenVariable = 'DUCKDAG_UI_TOKEN';
+const tokenVariable = 'DUCKDAG_UI_TOKEN';
 
 /** The web UI's parts: the warehouse's coordinator, the live feed and the launcher, and starting its server. */
 async function webParts(config: ResolvedConfig, logRunEvent: (event: RunEvent) => void) {

@@ -1,6 +1,6 @@
 /**
  * HTML built from templates whose every interpolated value is escaped, unless it is itself `Html`
- * (made by this template or by `trustedHtml`): user data (titles, descriptions, errors) is text.
+ * (made by this template): user data (titles, descriptions, errors) is always text.
  */
 
 export class Html {
@@ -16,7 +16,7 @@ export class Html {
 export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
 
 /** Escapes text for an element's content or a quoted attribute value. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
 
@@ -29,9 +29,4 @@ function render(value: HtmlValue): string {
 
 export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): Html {
   return new Html(strings.reduce((out, piece, index) => out + piece + (index < values.length ? render(values[index] as HtmlValue) : ''), ''));
-}
-
-/** Markup made by duckdag itself (a drawn graph), never from user data. */
-export function trustedHtml(text: string): Html {
-  return new Html(text);
 }

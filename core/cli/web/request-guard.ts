@@ -19,7 +19,7 @@ export type GuardVerdict =
   | { readonly ok: true; readonly setCookie: string | null }
   | { readonly ok: false; readonly status: 401 | 403 | 421; readonly reason: string };
 
-export const tokenCookie = 'duckdag_token';
+const tokenCookie = 'duckdag_token';
 
 const safeMethods: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
