@@ -3,7 +3,7 @@
  * one DuckDB instance (interrupted when the run is cancelled), each asset's kind decides how it is
  * staged and read, and the history is kept on a connection of its own.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
 import { joinSql, sql, type Sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus } from '../core/kernel/statuses.ts';
@@ -47,13 +47,7 @@ export class DuckdbAssetStore implements AssetStore {
 
   async holdings(wanted: readonly AssetPartition[]): Promise<ReadonlySet<string>> {
     if (wanted.length === 0) return new Set();
-    const reader = await this.#control.read(
-      sql`SELECT DISTINCT m.asset, m.partition_key
-          FROM duckdag.materializations m JOIN (VALUES ${wantedPairs(wanted)}) AS wanted(asset, partition_key)
-            ON m.asset = wanted.asset AND m.partition_key IS NOT DISTINCT FROM wanted.partition_key
-          WHERE m.status = ${MaterializationStatus.materialized}`.text,
-    );
-    return new Set(reader.getRows().map(([asset, partitionKey]) => heldKey(asset, partitionKey)));
+    return heldKeys(await this.#control.read(holdingsQuery(wanted).text));
   }
 
   async latestOutcomes(wanted: readonly AssetPartition[]): Promise<ReadonlyMap<string, MaterializationStatus>> {
@@ -100,6 +94,19 @@ export class DuckdbAssetStore implements AssetStore {
       this.#idle.push(connection);
     }
   }
+}
+
+/** Which of `wanted` (not empty) the warehouse holds materialized: rows of asset and partition key. */
+export function holdingsQuery(wanted: readonly AssetPartition[]): Sql {
+  return sql`SELECT DISTINCT m.asset, m.partition_key
+      FROM duckdag.materializations m JOIN (VALUES ${wantedPairs(wanted)}) AS wanted(asset, partition_key)
+        ON m.asset = wanted.asset AND m.partition_key IS NOT DISTINCT FROM wanted.partition_key
+      WHERE m.status = ${MaterializationStatus.materialized}`;
+}
+
+/** The `holdingKey`s of the rows of `holdingsQuery`. */
+export function heldKeys(reader: DuckDBResultReader): Set<string> {
+  return new Set(reader.getRows().map(([asset, partitionKey]) => heldKey(asset, partitionKey)));
 }
 
 function wantedPairs(wanted: readonly AssetPartition[]): Sql {

@@ -14,6 +14,8 @@ import { tableFromReader, type QueryTable } from './read-rows.ts';
 export interface QueryPolicy {
   /** Whether the query may read files on this machine (`read_csv('…')`, `FROM 'file.parquet'`). */
   readonly localFiles: boolean;
+  /** Read the result only this far (at least; DuckDB reads whole chunks); unset, all of it. */
+  readonly maxRows?: number;
 }
 
 /** Table functions that are SELECTs in form but change the instance, write files, or run SQL given as text. */
@@ -47,7 +49,7 @@ export async function runReadOnlyQuery(connection: DuckDBConnection, text: strin
   if (extracted.count !== 1) refuse(`only one statement may run, got ${extracted.count}`);
   const prepared = await extracted.prepare(0);
   if (prepared.statementType !== StatementType.SELECT) refuse(`only one read-only statement may run (${allowedForms})`);
-  return tableFromReader(await prepared.runAndReadAll());
+  return tableFromReader(await (policy.maxRows === undefined ? prepared.runAndReadAll() : prepared.streamAndReadUntil(policy.maxRows)));
 }
 
 /** Locks the instance's configuration for good, once; a later query with a stricter policy checks it still holds. */

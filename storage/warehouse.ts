@@ -86,6 +86,14 @@ export class Warehouse {
     return connection;
   }
 
+  /** Closes one connection of this warehouse before the warehouse closes. */
+  disconnect(connection: DuckDBConnection): void {
+    const index = this.#connections.indexOf(connection);
+    if (index === -1) return;
+    this.#connections.splice(index, 1);
+    connection.closeSync();
+  }
+
   /** Closes every connection and the file, so other processes can open it. */
   close(): void {
     for (const connection of this.#connections.splice(0)) connection.closeSync();

@@ -118,7 +118,7 @@ test('while serve waits between ticks, status works from another process, and SI
   assert.equal(fixture.sent().length, 1);
 });
 
-test('serve without schedules in the config is a usage error', async (t) => {
+test('serve --once without schedules in the config is a usage error', async (t) => {
   const fixture = fixtureProject(t, {
     'duckdag.config.ts': scheduledProjectConfig(daily).replace(/, schedules: \[.*\] \}\);/, ' });'),
   });

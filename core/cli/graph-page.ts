@@ -17,19 +17,28 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
 }
 
-/** The page for `data`, drawn as `svg` (from `drawGraph`). */
-export function graphPage(data: GraphData, svg: string): string {
+/** What `duckdag serve` adds to the page: its navigation (markup) and the script that keeps it live. */
+export interface LivePage {
+  readonly nav: string;
+  readonly script: string;
+  readonly style: string;
+}
+
+/** The page for `data`, drawn as `svg` (from `drawGraph`); `live` when served by `duckdag serve`. */
+export function graphPage(data: GraphData, svg: string, live?: LivePage): string {
   const title = `duckdag graph · partition ${data.partitionKey}`;
+  const connect = live === undefined ? '' : " connect-src 'self'; form-action 'self';";
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:;${connect}">
 <title>${escapeXml(title)}</title>
-<style>${pageFile('graph-page.css')}</style>
+<style>${pageFile('graph-page.css')}${live?.style ?? ''}</style>
 </head>
 <body>
+${live?.nav ?? ''}
 <header>
 <strong>duckdag</strong>
 <input id="search" type="search" placeholder="Find an asset, or +asset+ to focus" list="asset-names" aria-label="Find an asset" autocomplete="off">
@@ -44,6 +53,7 @@ export function graphPage(data: GraphData, svg: string): string {
 </main>
 <script type="application/json" id="duckdag-graph-data">${scriptJson(data)}</script>
 <script>${pageFile('graph-page.js')}</script>
+${live === undefined ? '' : `<script>${live.script}</script>`}
 </body>
 </html>
 `;

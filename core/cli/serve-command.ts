@@ -1,32 +1,41 @@
 /**
  * `duckdag serve`: runs the config's schedules in one long-running process, opening the warehouse
- * only to evaluate a tick and run what is due; `--once` evaluates once and exits, for system cron,
+ * only to evaluate a tick and run what is due, and serves the web UI (`web/web-server.ts`), which
+ * reads and launches runs through the same process; `--once` evaluates once and exits, for system cron,
  * a Kubernetes CronJob or a CI schedule. SIGINT or SIGTERM stops it: a run in progress is cancelled
  * (recorded `cancelled`, exit 130); stopped while waiting, it exits 0. A second signal exits at once.
  */
+import { randomBytes } from 'node:crypto';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../kernel/errors.ts';
+import type { ResolvedConfig } from '../project/duckdag-config.ts';
+import type { RunEvent } from '../runtime/run-result.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
 
 export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
     'serve',
-    "Run the config's schedules: each tick materializes its selection for the tick's partition",
+    "Run the config's schedules and serve the web UI: each tick materializes its selection for the tick's partition",
     (command) =>
       command
-        .option('once', { type: 'boolean', default: false, describe: 'Run the ticks due now, then exit (for cron, a Kubernetes CronJob, CI)' })
+        .option('once', { type: 'boolean', default: false, describe: 'Run the ticks due now, then exit (for cron, a Kubernetes CronJob, CI); no web UI' })
         .option('now', { type: 'string', describe: 'With --once: evaluate the ticks due at this time (ISO 8601) instead of the clock' })
-        .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once within a run (default: number of cores)' }),
+        .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once within a run (default: number of cores)' })
+        .option('ui', { type: 'boolean', default: true, describe: 'Serve the web UI (--no-ui: schedules only)' })
+        .option('port', { type: 'number', describe: 'Port of the web UI (default: 3000, or the next free one)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: `Address the web UI listens on; beyond loopback it needs a token (${tokenVariable}, or one made and printed at start)` }),
     async (args) => {
       const now = args.now === undefined ? undefined : parseNow(args.now, args.once);
       const config = await session.config(args, args.concurrency);
-      if (config.schedules.length === 0) {
+      const ui = args.ui && !args.once;
+      if (config.schedules.length === 0 && !ui) {
         throw new ConfigError(
           'DUCKDAG_NO_SCHEDULES',
           `config ${config.configPath} declares no schedules; add schedules: [{ name, cron, select }] to defineConfig (see README, "Run it every day")`,
         );
       }
+      const port = args.port === undefined ? null : checkPort(args.port);
       const [{ Scheduler }, { systemClock }, { openWarehouseSession }, { serveLog }] = await Promise.all([
         import('../runtime/scheduler.ts'),
         import('../runtime/clock.ts'),
@@ -35,21 +44,35 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
       ]);
       const clock = now === undefined ? systemClock : { ...systemClock, now: () => now };
       const log = serveLog(session.io, args.json);
+      const web = ui ? await webParts(config, await (await import('./project-staleness.ts')).projectCodeVersions(config, session.io), (event) => {
+        log.onRunEvent(event);
+        log.onLaunchedRunEvent(event);
+      }) : null;
+      const onRunEvent = (event: RunEvent) => {
+        log.onRunEvent(event);
+        web?.live.onRunEvent(event);
+      };
       const scheduler = new Scheduler({
         schedules: config.schedules,
         graph: config.graph,
         openSession: () =>
-          openWarehouseSession({ path: config.warehousePath, lockTimeoutMs: config.lockTimeoutMs, command: 'duckdag serve', duckdb: config.duckdb }, config.kinds),
+          web === null
+            ? openWarehouseSession({ path: config.warehousePath, lockTimeoutMs: config.lockTimeoutMs, command: 'duckdag serve', duckdb: config.duckdb }, config.kinds)
+            : web.access.openSession("a schedule's tick"),
         resources: config.resources,
         concurrency: config.concurrency,
         clock,
         onEvent: log.onEvent,
-        onRunEvent: log.onRunEvent,
+        onRunEvent,
       });
+      const stopping = new AbortController();
+      let cancelledLaunch = false;
       const stop = (signal: NodeJS.Signals) => {
-        if (scheduler.stopped) process.exit(ExitCode.cancelled);
+        if (stopping.signal.aborted) process.exit(ExitCode.cancelled);
+        stopping.abort();
         log.stopping(signal, ': a run in progress is cancelled, no new tick starts (again to exit now)');
         void scheduler.stop();
+        cancelledLaunch = web?.launcher.cancelAll() ?? false;
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
@@ -67,8 +90,18 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
               ? ExitCode.assetFailed
               : ExitCode.ok;
         } else {
-          await scheduler.start();
-          session.exitCode = scheduler.cancelledRun ? ExitCode.cancelled : ExitCode.ok;
+          const server = web === null ? null : await web.serve(args.host, port, session.io.env);
+          if (server !== null) log.webUi(server.address, server.tokenFrom);
+          try {
+            await Promise.all([
+              config.schedules.length === 0 ? null : scheduler.start(),
+              new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })),
+            ]);
+            await web?.access.close();
+          } finally {
+            await server?.close();
+          }
+          session.exitCode = scheduler.cancelledRun || cancelledLaunch ? ExitCode.cancelled : ExitCode.ok;
         }
         log.stopped(session.exitCode);
       } finally {
@@ -77,6 +110,49 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
       }
     },
   );
+}
+
+/** The environment variable holding the web UI's token when it listens beyond loopback. */
+const tokenVariable = 'DUCKDAG_UI_TOKEN';
+
+/** The web UI's parts: the warehouse's coordinator, the live feed and the launcher, and starting its server. */
+async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string, string>, logRunEvent: (event: RunEvent) => void) {
+  const [{ WarehouseAccess }, { LiveEvents }, { RunLauncher }, { startWebUi }] = await Promise.all([
+    import('../../storage/warehouse-access.ts'),
+    import('./web/live-events.ts'),
+    import('./web/run-launcher.ts'),
+    import('./web/web-server.ts'),
+  ]);
+  const access = new WarehouseAccess({ warehouse: { path: config.warehousePath, lockTimeoutMs: config.lockTimeoutMs, duckdb: config.duckdb }, kinds: config.kinds });
+  const live = new LiveEvents(config.graph);
+  const launcher = new RunLauncher({
+    graph: config.graph,
+    access,
+    resources: config.resources,
+    concurrency: config.concurrency,
+    onRunEvent: (event) => {
+      logRunEvent(event);
+      live.onRunEvent(event);
+    },
+  });
+  const serve = async (host: string, port: number | null, env: NodeJS.ProcessEnv) => {
+    const loopback = ['127.0.0.1', '::1', 'localhost'].includes(host);
+    const fromEnv = env[tokenVariable]?.trim() || null;
+    const token = loopback ? null : (fromEnv ?? randomBytes(24).toString('base64url'));
+    const server = await startWebUi({ config, codeVersions, access, live, launcher, host, port, token });
+    const tokenFrom: 'none' | 'env' | 'made' = token === null ? 'none' : fromEnv !== null ? 'env' : 'made';
+    // A token made here is shown once, in the address to open; one from the environment never is.
+    const address = tokenFrom === 'made' ? `${server.url}?token=${token}` : server.url;
+    return { address, tokenFrom, close: () => server.close() };
+  };
+  return { access, live, launcher, serve };
+}
+
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ConfigError('DUCKDAG_OPTION_INVALID', `--port must be a whole number from 0 to 65535, got ${port}`);
+  }
+  return port;
 }
 
 function parseNow(text: string, once: boolean): Date {

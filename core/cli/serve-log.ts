@@ -12,9 +12,13 @@ import { describeResult, describeRun } from './progress-view.ts';
 export interface ServeLog {
   readonly onEvent: (event: SchedulerEvent) => void;
   readonly onRunEvent: (event: RunEvent) => void;
+  /** The events of a run launched from the web UI: its start and end, beside what `onRunEvent` writes. */
+  readonly onLaunchedRunEvent: (event: RunEvent) => void;
   /** The first lines: the process and each schedule with its next tick. */
   readonly started: (details: { readonly pid: number; readonly warehouse: string; readonly once: boolean }, schedules: readonly ScheduledNext[]) => void;
   readonly nothingDue: () => void;
+  /** Where the web UI is; `tokenFrom` says whether the address carries a token made at start, or it comes from the environment. */
+  readonly webUi: (address: string, tokenFrom: 'none' | 'env' | 'made') => void;
   readonly stopping: (signal: string, detail: string) => void;
   readonly stopped: (exitCode: number) => void;
 }
@@ -62,7 +66,19 @@ export function serveLog(io: CliIo, json: boolean, now: () => Date = () => new D
         write('asset_finished', { result: event.result }, describeResult(event.result));
       }
     },
+    onLaunchedRunEvent: (event) => {
+      if (event.type === 'run_started') {
+        write('launched_run_started', { runId: event.runId, partitionKey: event.plan.partitionKey, selection: event.plan.selection }, `run ${event.runId} launched from the web UI (${event.plan.selection}, partition ${event.plan.partitionKey})`);
+      }
+      if (event.type === 'run_finished') write('launched_run_finished', { result: event.result }, describeRun(event.result));
+    },
     nothingDue: () => write('nothing_due', {}, 'no tick is due'),
+    webUi: (address, tokenFrom) =>
+      write(
+        'web_ui',
+        { url: address, token: tokenFrom },
+        `web UI at ${address}${tokenFrom === 'env' ? ' (token from DUCKDAG_UI_TOKEN)' : tokenFrom === 'made' ? ' (the token is needed by every request from another machine)' : ''}`,
+      ),
     stopping: (signal, detail) => write('stopping', { signal }, `${signal}: stopping${detail}`),
     stopped: (exitCode) => write('serve_stopped', { exitCode }, `stopped (exit ${exitCode})`),
   };
