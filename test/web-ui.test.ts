@@ -11,7 +11,7 @@ import { scriptTitle, servePipeline, type ServedPipeline } from './support/web-u
 
 const chromium = useChromium();
 const partition = '2026-11-24';
-const assets = ['raw_listings', 'cleaned_listings', 'rejected_listings', 'high_volume_sales', 'email_body', 'sales_alert_email'];
+const assets = ['raw_listings', 'cleaned_listings', 'rejected_listings', 'rejected_pages', 'high_volume_sales', 'high_volume_by_category', 'high_volume_changes', 'email_body', 'sales_alert_email'];
 
 async function newPage(): Promise<Page> {
   const page = await (await chromium()).newPage();
