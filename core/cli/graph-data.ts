@@ -5,20 +5,13 @@
  */
 import type { AssetGraph } from '../kernel/asset-graph.ts';
 import { shiftPartitionKey } from '../kernel/daily-partitions.ts';
+import { MaterializationStatus } from '../kernel/statuses.ts';
 import type { AssetStaleness } from '../kernel/staleness.ts';
 import type { AssetHistory, MaterializationRecord } from '../../storage/asset-history.ts';
 import type { AssetKinds } from '../../storage/asset-kinds.ts';
 
 /** Every status a node can show, in legend order: the history's, and `never` for no materialization. */
-export const NodeStatus = {
-  materialized: 'materialized',
-  skipped: 'skipped',
-  failed: 'failed',
-  checkFailed: 'check_failed',
-  upstreamFailed: 'upstream_failed',
-  cancelled: 'cancelled',
-  never: 'never',
-} as const;
+export const NodeStatus = { ...MaterializationStatus, never: 'never' } as const;
 export type NodeStatus = (typeof NodeStatus)[keyof typeof NodeStatus];
 
 /** The label of each status in the legend. */

@@ -25,7 +25,8 @@ export interface AssetResult {
   readonly checks: readonly CheckResult[];
 }
 
-export interface RunResult {
+/** What any run reports about itself: its id, outcome, partition, selection and timing. */
+export interface RunSummary {
   readonly runId: string;
   readonly status: RunStatus;
   readonly partitionKey: string;
@@ -33,6 +34,9 @@ export interface RunResult {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
+}
+
+export interface RunResult extends RunSummary {
   /** In the order the assets were planned. */
   readonly assets: readonly AssetResult[];
 }

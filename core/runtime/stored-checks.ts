@@ -13,6 +13,7 @@ import { isBlocking, type CheckResult } from './check-result.ts';
 import { checkResources } from './executor.ts';
 import type { PlanRequest } from './run-plan.ts';
 import { newRunId } from './run-id.ts';
+import type { RunSummary } from './run-result.ts';
 
 /** The checks of one asset, or why they could not run. */
 export interface StoredChecks {
@@ -22,15 +23,8 @@ export interface StoredChecks {
   readonly error: string | null;
 }
 
-export interface CheckRunResult {
-  readonly runId: string;
-  /** `failed` when an `error` check failed or checks could not run. */
-  readonly status: RunStatus;
-  readonly partitionKey: string;
-  readonly selection: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly durationMs: number;
+/** Its `status` is `failed` when an `error` check failed or checks could not run. */
+export interface CheckRunResult extends RunSummary {
   readonly assets: readonly StoredChecks[];
 }
 
