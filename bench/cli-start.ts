@@ -1,6 +1,6 @@
 /** Scenario 4: how long the CLI takes to start: `duckdag --help`, and `duckdag list` on the pipeline. */
 import { duckdagBin, repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
-import { median, ratio } from './stats.ts';
+import { limitRow } from './limit-row.ts';
 import { timeProcess } from './time-process.ts';
 
 export async function cliStart(context: BenchContext): Promise<BenchRow[]> {
@@ -18,15 +18,7 @@ export async function cliStart(context: BenchContext): Promise<BenchRow[]> {
     help.push(results[1]!.wallMs);
     list.push(results[2]!.wallMs);
   }
-  const row = (name: string, times: number[], limitMs: number): BenchRow => ({
-    scenario: 'CLI start',
-    case: name,
-    medianMs: median(times),
-    baseline: 'node -e "" (bare Node start)',
-    baselineMs: median(bare),
-    ratio: ratio(median(times), median(bare)),
-    target: `< ${limitMs / 1000} s`,
-    met: median(times) < limitMs,
-  });
+  const row = (name: string, times: number[], limitMs: number): BenchRow =>
+    limitRow({ scenario: 'CLI start', case: name, times, baseline: 'node -e "" (bare Node start)', baselineTimes: bare, limitMs });
   return [row('duckdag --help', help, 300), row('duckdag list (pipeline)', list, 800)];
 }

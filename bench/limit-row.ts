@@ -1,0 +1,30 @@
+/** A result row for a case timed against a same-run baseline and an upper limit on its median. */
+import type { BenchRow } from './bench-context.ts';
+import { median, ratio } from './stats.ts';
+
+export interface LimitRowSpec {
+  readonly scenario: string;
+  readonly case: string;
+  readonly times: readonly number[];
+  readonly baseline: string;
+  readonly baselineTimes: readonly number[];
+  /** The median must stay under this, in milliseconds. */
+  readonly limitMs: number;
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export function limitRow(spec: LimitRowSpec): BenchRow {
+  const medianMs = median(spec.times);
+  const baselineMs = median(spec.baselineTimes);
+  return {
+    scenario: spec.scenario,
+    case: spec.case,
+    medianMs,
+    baseline: spec.baseline,
+    baselineMs,
+    ratio: ratio(medianMs, baselineMs),
+    target: `< ${spec.limitMs / 1000} s`,
+    met: medianMs < spec.limitMs,
+    ...(spec.extra === undefined ? {} : { extra: spec.extra }),
+  };
+}
