@@ -38,12 +38,12 @@ async function readHistory(
   const codeVersions = await projectCodeVersions(config, session.io);
   if (!existsSync(config.warehousePath)) {
     const partitionKey = requested ?? todayPartitionKey();
-    return { partitionKey, history: emptyAssetHistory, staleness: await projectStaleness(config.graph, codeVersions, null, partitionKey) };
+    return { partitionKey, history: emptyAssetHistory, staleness: (await projectStaleness(config.graph, codeVersions, null))(partitionKey) };
   }
   return session.withWarehouse(config, 'read_only', 'duckdag graph', async (warehouse) => {
     const connection = await warehouse.connect();
     const partitionKey = requested ?? (await latestMaterializedPartition(connection)) ?? todayPartitionKey();
     const history = await readAssetHistory(connection, { partitionKey, days: stripDays, recent: recentMaterializations });
-    return { partitionKey, history, staleness: await projectStaleness(config.graph, codeVersions, warehouse, partitionKey) };
+    return { partitionKey, history, staleness: (await projectStaleness(config.graph, codeVersions, warehouse))(partitionKey) };
   });
 }

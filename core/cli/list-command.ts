@@ -24,10 +24,9 @@ export function listCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv
         ? await session.withWarehouse(config, 'read_only', 'duckdag list', async (warehouse) => {
             const latest = await latestMaterializations(await warehouse.connect(), { perAsset: true });
             // Each asset is judged at its own last partition.
+            const judge = await projectStaleness(config.graph, codeVersions, warehouse);
             const staleness = new Map<string | null, Map<string, AssetStaleness>>();
-            for (const partition of new Set(latest.rows.map((row) => (row[1] ?? null) as string | null))) {
-              staleness.set(partition, await projectStaleness(config.graph, codeVersions, warehouse, partition));
-            }
+            for (const partition of new Set(latest.rows.map((row) => (row[1] ?? null) as string | null))) staleness.set(partition, judge(partition));
             return { latest, staleness };
           })
         : { latest: { columns: [], rows: [] }, staleness: new Map<string | null, Map<string, AssetStaleness>>() };

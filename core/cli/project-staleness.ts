@@ -20,14 +20,19 @@ export async function projectCodeVersions(config: ResolvedConfig, io: CliIo): Pr
   }
 }
 
-/** Every asset's staleness at `partitionKey`; all missing when there is no warehouse yet. */
+/**
+ * Judges every asset's staleness at a partition, from the history read once; all missing when there
+ * is no warehouse yet.
+ */
 export async function projectStaleness(
   graph: AssetGraph,
   codeVersions: ReadonlyMap<string, string>,
   warehouse: Warehouse | null,
-  partitionKey: string | null,
-): Promise<Map<string, AssetStaleness>> {
-  if (warehouse === null) return assessStaleness(graph, codeVersions, () => undefined, partitionKey);
-  const { recordedMaterializations } = await import('../../storage/history-queries.ts');
-  return assessStaleness(graph, codeVersions, await recordedMaterializations(await warehouse.connect()), partitionKey);
+): Promise<(partitionKey: string | null) => Map<string, AssetStaleness>> {
+  let recorded: Parameters<typeof assessStaleness>[2] = () => undefined;
+  if (warehouse !== null) {
+    const { recordedMaterializations } = await import('../../storage/history-queries.ts');
+    recorded = await recordedMaterializations(await warehouse.connect());
+  }
+  return (partitionKey) => assessStaleness(graph, codeVersions, recorded, partitionKey);
 }

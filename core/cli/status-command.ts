@@ -32,8 +32,9 @@ export function statusCommand(cli: Argv<GlobalOptions>, session: CliSession): Ar
         if (partitionKey !== undefined) partitions.add(partitionKey);
         if (partitions.size === 0) partitions.add(null);
         const rowsOut: unknown[][] = [];
+        const judge = await projectStaleness(config.graph, codeVersions, warehouse);
         for (const key of partitions) {
-          const staleness = await projectStaleness(config.graph, codeVersions, warehouse, key);
+          const staleness = judge(key);
           for (const name of config.graph.topologicalOrder) {
             const partition = config.graph.get(name).partitions === null ? null : key;
             const row = latest.rows.find((candidate) => candidate[0] === name && (candidate[1] ?? null) === partition);
