@@ -44,6 +44,6 @@ async function readHistory(
     const connection = await warehouse.connect();
     const partitionKey = requested ?? (await latestMaterializedPartition(connection)) ?? todayPartitionKey();
     const history = await readAssetHistory(connection, { partitionKey, days: stripDays, recent: recentMaterializations });
-    return { partitionKey, history, staleness: (await projectStaleness(config.graph, codeVersions, warehouse))(partitionKey) };
+    return { partitionKey, history, staleness: (await projectStaleness(config.graph, codeVersions, connection))(partitionKey) };
   });
 }

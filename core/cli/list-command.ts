@@ -24,7 +24,7 @@ export function listCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv
         ? await session.withWarehouse(config, 'read_only', 'duckdag list', async (warehouse) => {
             const latest = await latestMaterializations(await warehouse.connect(), { perAsset: true });
             // Each asset is judged at its own last partition.
-            const judge = await projectStaleness(config.graph, codeVersions, warehouse);
+            const judge = await projectStaleness(config.graph, codeVersions, await warehouse.connect());
             const staleness = new Map<string | null, Map<string, AssetStaleness>>();
             for (const partition of new Set(latest.rows.map((row) => (row[1] ?? null) as string | null))) staleness.set(partition, judge(partition));
             return { latest, staleness };

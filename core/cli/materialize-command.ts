@@ -64,7 +64,7 @@ export function materializeCommand(cli: Argv<GlobalOptions>, session: CliSession
       const requestOn = async (warehouse: Warehouse | null): Promise<PlanRequest | null> => {
         const request = { select: args.select, exclude: args.exclude, partitionKey };
         if (!needsStale) return request;
-        const stale = outOfDate((await projectStaleness(config.graph, codeVersions, warehouse))(partitionKey));
+        const stale = outOfDate((await projectStaleness(config.graph, codeVersions, warehouse === null ? null : await warehouse.connect()))(partitionKey));
         try {
           selectAssets(config.graph, request.select, request.exclude, stale);
         } catch (error) {

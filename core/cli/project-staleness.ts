@@ -6,7 +6,7 @@ import type { AssetGraph } from '../kernel/asset-graph.ts';
 import { describeError } from '../kernel/errors.ts';
 import { assessStaleness, type AssetStaleness } from '../kernel/staleness.ts';
 import type { ResolvedConfig } from '../project/duckdag-config.ts';
-import type { Warehouse } from '../../storage/warehouse.ts';
+import type { WarehouseConnection } from '../../storage/warehouse-access.ts';
 import type { CliIo } from './cli-io.ts';
 
 /** The project's code versions; none, with a warning, when its source cannot be analysed. */
@@ -21,18 +21,18 @@ export async function projectCodeVersions(config: ResolvedConfig, io: CliIo): Pr
 }
 
 /**
- * Judges every asset's staleness at a partition, from the history read once; all missing when there
- * is no warehouse yet.
+ * Judges every asset's staleness at a partition, from the history read once on `connection`; all
+ * missing when there is no warehouse yet (`null`).
  */
 export async function projectStaleness(
   graph: AssetGraph,
   codeVersions: ReadonlyMap<string, string>,
-  warehouse: Warehouse | null,
+  connection: WarehouseConnection | null,
 ): Promise<(partitionKey: string | null) => Map<string, AssetStaleness>> {
   let recorded: Parameters<typeof assessStaleness>[2] = () => undefined;
-  if (warehouse !== null) {
+  if (connection !== null) {
     const { recordedMaterializations } = await import('../../storage/history-queries.ts');
-    recorded = await recordedMaterializations(await warehouse.connect());
+    recorded = await recordedMaterializations(connection);
   }
   return (partitionKey) => assessStaleness(graph, codeVersions, recorded, partitionKey);
 }

@@ -32,7 +32,7 @@ export function statusCommand(cli: Argv<GlobalOptions>, session: CliSession): Ar
         if (partitionKey !== undefined) partitions.add(partitionKey);
         if (partitions.size === 0) partitions.add(null);
         const rowsOut: unknown[][] = [];
-        const judge = await projectStaleness(config.graph, codeVersions, warehouse);
+        const judge = await projectStaleness(config.graph, codeVersions, connection);
         for (const key of partitions) {
           const staleness = judge(key);
           for (const name of config.graph.topologicalOrder) {

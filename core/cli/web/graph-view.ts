@@ -1,12 +1,11 @@
 /** The web UI's graph: the graph page of `duckdag graph --format html`, kept live by the server's events. */
 import { selectAssets } from '../../kernel/asset-selection.ts';
 import { todayPartitionKey } from '../../kernel/daily-partitions.ts';
-import { assessStaleness } from '../../kernel/staleness.ts';
 import type { ResolvedConfig } from '../../project/duckdag-config.ts';
 import { emptyAssetHistory, latestMaterializedPartition, readAssetHistory, type AssetHistory } from '../../../storage/asset-history.ts';
-import { recordedMaterializations } from '../../../storage/history-queries.ts';
 import { buildGraphData, stripDays } from '../graph-data.ts';
 import { graphPage } from '../graph-page.ts';
+import { projectStaleness } from '../project-staleness.ts';
 import { drawGraph } from '../graph-svg.ts';
 import { navBar } from './web-layout.ts';
 import { staticFile } from './web-static.ts';
@@ -24,9 +23,9 @@ export async function graphView(
   const partitionKey = requested ?? (connection === null ? null : await latestMaterializedPartition(connection)) ?? todayPartitionKey();
   const history: AssetHistory =
     connection === null ? emptyAssetHistory : await readAssetHistory(connection, { partitionKey, days: stripDays, recent: recentMaterializations });
-  const recorded = connection === null ? () => undefined : await recordedMaterializations(connection);
+  const staleness = (await projectStaleness(config.graph, codeVersions, connection))(partitionKey);
   const names = selectAssets(config.graph, '*');
-  const data = buildGraphData(config.graph, config.kinds, names, history, partitionKey, assessStaleness(config.graph, codeVersions, recorded, partitionKey));
+  const data = buildGraphData(config.graph, config.kinds, names, history, partitionKey, staleness);
   return graphPage(data, await drawGraph(data), {
     nav: navBar('/graph').text,
     script: staticFile('graph-live.js')!.body,
