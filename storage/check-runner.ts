@@ -40,7 +40,12 @@ export async function runChecks(asset: AnyAssetsDefinition, target: CheckedRows,
     partitionKey: spec.partitionKey,
     resources: spec.resources,
     metadata: spec.metadata,
-    ref: (other: TableAssetDefinition<any>) => tableRef(other, other.partitions === null ? null : spec.partitionKey),
+    ref: (other: TableAssetDefinition<any>) => {
+      if (other.name !== asset.name && !isUpstream(asset, other.name)) {
+        throw new Error(`it reads ${other.name}, which is not upstream of ${asset.name}: declare it in ${asset.name}'s deps so that it is settled before the check runs`);
+      }
+      return tableRef(other, other.partitions === null ? null : spec.partitionKey);
+    },
   };
   const results: CheckResult[] = [];
   for (const check of asset.checks) {
@@ -70,6 +75,17 @@ export async function runChecks(asset: AnyAssetsDefinition, target: CheckedRows,
     });
   }
   return results;
+}
+
+/** Whether `name` is upstream of `asset`, directly or through other assets. */
+function isUpstream(asset: AnyAssetsDefinition, name: string, seen = new Set<string>()): boolean {
+  for (const upstream of Object.values(asset.deps)) {
+    if (upstream.name === name) return true;
+    if (seen.has(upstream.name)) continue;
+    seen.add(upstream.name);
+    if (isUpstream(upstream, name, seen)) return true;
+  }
+  return false;
 }
 
 function checkColumns(asset: string, check: AssetCheck, columns: readonly ColumnSchema[]): void {

@@ -155,6 +155,23 @@ test('relationships fails on values missing from the other asset\'s partition', 
   assert.deepEqual({ passed: check?.passed, sample: check?.sample.map((row) => row.parent_id) }, { passed: false, sample: ['z'] });
 });
 
+test('a check reading an asset that is not upstream fails the asset, naming both', async (t) => {
+  const parents = sqlAsset({ name: 'parents', query: () => sql`SELECT unnest(['a', 'b']) AS id` });
+  const orphans = sqlAsset({ name: 'orphans', checks: [relationships('parent_id', parents, 'id')], query: () => sql`SELECT 'a' AS parent_id` });
+  const result = await tempWarehouse(t).run([parents, orphans]);
+  const outcome = result.assets.find((asset) => asset.asset === 'orphans');
+  assert.equal(outcome?.status, 'failed');
+  assert.match(outcome?.error ?? '', /check relationships_parent_id_parents on orphans could not run: it reads parents, which is not upstream of orphans/);
+});
+
+test('a check may read an asset upstream of a direct dependency', async (t) => {
+  const parents = sqlAsset({ name: 'parents', query: () => sql`SELECT unnest(['a', 'b']) AS id` });
+  const middle = sqlAsset({ name: 'middle', deps: { parents }, query: ({ parents }) => sql`SELECT id AS parent_id FROM ${parents}` });
+  const children = sqlAsset({ name: 'children', deps: { middle }, checks: [relationships('parent_id', parents, 'id')], query: ({ middle }) => sql`SELECT * FROM ${middle}` });
+  const result = await tempWarehouse(t).run([parents, middle, children]);
+  assert.equal(result.assets[2]?.checks[0]?.passed, true);
+});
+
 test('a check naming a column the table lacks fails the asset, naming the column and the table\'s columns', async (t) => {
   const warehouse = tempWarehouse(t);
   const result = await warehouse.run([items(clean, unique('idd'))]);

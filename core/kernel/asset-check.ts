@@ -30,7 +30,10 @@ export interface CheckContext<R = {}> {
    * rows, as recorded with their materialization): counts a check can hold to a rule.
    */
   readonly metadata: AssetMetadata;
-  /** Another table asset as stored (its rows at the run's partition when it is partitioned). */
+  /**
+   * An upstream table asset (or the asset itself) as stored: its rows at the run's partition when it
+   * is partitioned. Any other asset is an error: it may not be settled when the check runs.
+   */
   ref(asset: TableAssetDefinition<any>): TableRef;
 }
 

@@ -76,8 +76,8 @@ export function rowCount(bounds: { readonly min?: number; readonly max?: number 
 
 /**
  * Rows whose `column` has no match in `field` (default: the same name) of table asset `to`, read at
- * the run's partition when `to` is partitioned. NULLs are not checked. `to` should be upstream of
- * the asset, so that it is settled when the check runs.
+ * the run's partition when `to` is partitioned. NULLs are not checked. `to` must be upstream of the
+ * asset, so that it is settled when the check runs; otherwise the check fails the asset, saying so.
  */
 export function relationships(
   column: string,
