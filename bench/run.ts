@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Table from 'cli-table3';
+import { Table } from 'console-table-printer';
 import { repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
 import { cliStart } from './cli-start.ts';
 import { graphPage } from './graph-page.ts';
@@ -54,11 +54,15 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
-const table = new Table({ head: ['scenario', 'case', 'median', 'baseline', 'ratio', 'target', 'met'], style: { head: [], border: [] } });
+const table = new Table({
+  columns: ['scenario', 'case', 'median', 'baseline', 'ratio', 'target', 'met'].map((name) => ({ name, alignment: 'left' as const })),
+  rowSeparator: true,
+  shouldDisableColors: true,
+});
 for (const row of rows) {
-  table.push([row.scenario, row.case, seconds(row.medianMs), `${seconds(row.baselineMs)} (${row.baseline})`, `${row.ratio}×`, row.target, row.met ? 'yes' : 'NO']);
+  table.addRow({ scenario: row.scenario, case: row.case, median: seconds(row.medianMs), baseline: `${seconds(row.baselineMs)} (${row.baseline})`, ratio: `${row.ratio}×`, target: row.target, met: row.met ? 'yes' : 'NO' });
 }
-console.log(table.toString());
+console.log(table.render());
 for (const row of rows.filter((one) => one.extra !== undefined)) console.log(`${row.case}: ${JSON.stringify(row.extra)}`);
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 
