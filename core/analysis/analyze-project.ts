@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Node, Project, ts, type SourceFile } from 'ts-morph';
+import type { SourceFile, ts } from 'ts-morph';
+import { ModuleKind, ModuleResolutionKind, Node, Project, SyntaxKind } from './ts-morph.ts';
 import { SqlReadsParser, type TableRead } from '../../storage/sql-table-reads.ts';
 import { findAssetDefinitions, type AssetDefinitionSite } from './asset-definitions.ts';
 import { codeVersion } from './code-version.ts';
@@ -39,7 +40,7 @@ export async function analyzeProject(configPath: string): Promise<AnalysisRun> {
     tsconfig === undefined
       ? new Project({
           skipFileDependencyResolution: true,
-          compilerOptions: { ...lean, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, allowImportingTsExtensions: true, allowJs: true, noEmit: true },
+          compilerOptions: { ...lean, module: ModuleKind.NodeNext, moduleResolution: ModuleResolutionKind.NodeNext, allowImportingTsExtensions: true, allowJs: true, noEmit: true },
         })
       : new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, compilerOptions: lean });
   addProjectFiles(project, configPath);
@@ -205,7 +206,7 @@ class Analysis {
 
   /** The statements a table or value asset's code sends: arguments of createAs, query and execute. */
   #statementArguments(code: Node): Node[] {
-    return code.getDescendantsOfKind(ts.SyntaxKind.CallExpression).flatMap((call) => {
+    return code.getDescendantsOfKind(SyntaxKind.CallExpression).flatMap((call) => {
       const callee = call.getExpression();
       if (!Node.isPropertyAccessExpression(callee)) return [];
       const declaration = callee.getNameNode().getSymbol()?.getDeclarations()[0];
@@ -223,7 +224,7 @@ class Analysis {
 function referencedWithin(fn: Node, declaration: Node): boolean {
   const nameNode = (declaration as unknown as { getNameNode(): Node }).getNameNode();
   return fn
-    .getDescendantsOfKind(ts.SyntaxKind.Identifier)
+    .getDescendantsOfKind(SyntaxKind.Identifier)
     .some((identifier) => identifier !== nameNode && identifier.getText() === nameNode.getText() && identifier.getSymbol()?.getDeclarations().some((found) => found === declaration) === true);
 }
 
