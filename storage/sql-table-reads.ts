@@ -38,8 +38,20 @@ export class SqlReadsParser {
     return new SqlReadsParser(instance, await instance.connect());
   }
 
-  parse(statement: string): Promise<ParsedReads> {
-    return tableReads(this.#connection, statement);
+  /** Parses `statements` a batch per query rather than one each (a round trip costs ~0.5 ms); results in their order. */
+  async parse(statements: readonly string[]): Promise<ParsedReads[]> {
+    const results: ParsedReads[] = [];
+    for (let start = 0; start < statements.length; start += batchSize) {
+      const list = `[${statements
+        .slice(start, start + batchSize)
+        .map((statement) => literal(statement).text)
+        .join(', ')}]`;
+      const reader = await this.#connection.runAndReadAll(
+        `SELECT json_serialize_sql(statement) FROM (SELECT unnest(list) AS statement, generate_subscripts(list, 1) AS position FROM (SELECT ${list} AS list)) ORDER BY position`,
+      );
+      for (const [serialized] of reader.getRows()) results.push(readsOfSerialized(String(serialized ?? '')));
+    }
+    return results;
   }
 
   close(): void {
@@ -47,6 +59,9 @@ export class SqlReadsParser {
     this.#instance.closeSync();
   }
 }
+
+/** Statements parsed per query by `SqlReadsParser`. */
+const batchSize = 500;
 
 /** Offsets DuckDB gives nodes without a position. */
 const noLocation = 2 ** 53;

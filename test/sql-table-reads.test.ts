@@ -10,10 +10,20 @@ after(() => parser.close());
 
 /** The tables `statement` reads, in the order DuckDB serializes them, as `schema.table` or `table`. */
 async function reads(statement: string): Promise<string[]> {
-  const parsed = await parser.parse(statement);
-  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  const [parsed] = await parser.parse([statement]);
+  assert.ok(parsed?.ok === true, parsed?.ok === false ? parsed.error : 'no result');
   return parsed.tables.map((table) => [table.catalog, table.schema, table.table].filter((part) => part !== '').join('.'));
 }
+
+test('statements parsed together come back in their order, a failure in its place', async () => {
+  const statements = Array.from({ length: 1200 }, (_, index) => (index === 700 ? 'SELECT FROM WHERE' : `SELECT * FROM t_${index}`));
+  const parsed = await parser.parse(statements);
+  assert.equal(parsed.length, statements.length);
+  assert.equal(parsed[700]?.ok, false);
+  parsed.forEach((result, index) => {
+    if (index !== 700) assert.deepEqual(result.ok ? result.tables.map((table) => table.table) : result.error, [`t_${index}`]);
+  });
+});
 
 test('a CTE used in the main query is not a table read', async () => {
   assert.deepEqual(await reads('WITH recent AS (SELECT * FROM listings) SELECT * FROM recent'), ['listings']);
