@@ -14,15 +14,16 @@ const assetsPerFile = 20;
 const unusedEvery = 100;
 
 export async function lintScale(context: BenchContext): Promise<BenchRow[]> {
-  const generated = generatedProject(join(context.workDir, 'lint-1000'), 1000);
+  const count = 1000;
+  const generated = generatedProject(join(context.workDir, 'lint-1000'), count);
   const loadScript = join(context.workDir, 'ts-morph-load.mjs');
   writeFileSync(loadScript, tsMorphLoad);
   const cases = [
-    { name: 'duckdag lint (pipeline), cold', config: join(repoRoot, 'pipeline.config.ts'), cwd: repoRoot, files: ['pipeline.config.ts', 'assets/**/*.ts'], limitMs: 3000 },
-    { name: 'duckdag lint, 1,000 assets in 50 files, cold', config: generated, cwd: join(context.workDir, 'lint-1000'), files: ['duckdag.config.ts', 'assets/*.ts', 'helpers/*.ts'], limitMs: 20_000 },
+    { name: 'duckdag lint (pipeline), cold', config: join(repoRoot, 'pipeline.config.ts'), cwd: repoRoot, files: ['pipeline.config.ts', 'assets/**/*.ts'], limitMs: 3000, expectedWarnings: null },
+    { name: 'duckdag lint, 1,000 assets in 50 files, cold', config: generated, cwd: join(context.workDir, 'lint-1000'), files: ['duckdag.config.ts', 'assets/*.ts', 'helpers/*.ts'], limitMs: 20_000, expectedWarnings: count / unusedEvery },
   ];
   const rows: BenchRow[] = [];
-  for (const { name, config, cwd, files, limitMs } of cases) {
+  for (const { name, config, cwd, files, limitMs, expectedWarnings } of cases) {
     const lint: number[] = [];
     const load: number[] = [];
     for (let run = 0; run < context.runs + 1; run += 1) {
@@ -32,6 +33,7 @@ export async function lintScale(context: BenchContext): Promise<BenchRow[]> {
       if (run === 0) {
         const { warnings, errors } = JSON.parse(linted.stdout) as { warnings: number; errors: number };
         context.log(`  ${name}: ${errors} errors, ${warnings} warnings`);
+        if (expectedWarnings !== null && warnings !== expectedWarnings) throw new Error(`${name}: expected ${expectedWarnings} unused-dependency warnings, got ${warnings}`);
         continue;
       }
       lint.push(linted.wallMs);
@@ -65,7 +67,7 @@ console.log(project.getSourceFiles().length);
 
 /**
  * Writes a project of `count` assets into `dir` and returns its config: `assets/part-NN.ts` files
- * of ${assetsPerFile} assets each, every asset reading one or two earlier ones, in four styles (SQL
+ * of 20 assets each, every asset reading one or two earlier ones, in four styles (SQL
  * with CTEs written in place, SQL from a helper in `helpers/`, a join built by a helper, a table
  * asset sending its statement), and the config importing every part.
  */
