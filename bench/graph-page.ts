@@ -1,8 +1,9 @@
 /**
  * Scenario 5: drawing the graph. Generated layered projects (about 1.5 dependencies per asset, the
  * first half materialized so it has history): `graph --format html` as a whole process against
- * `list` on the same project, and the 1,000-asset page in headless Chromium: interactive (drawn,
- * and a search answered) against the same drawing opened as a plain SVG file, and a click's panel.
+ * `list` on the same project, `list` itself against the CLI's start (`--help`), and the
+ * 1,000-asset page in headless Chromium: interactive (drawn, and a search answered) against the
+ * same drawing opened as a plain SVG file, and a click's panel.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,13 +47,16 @@ export async function graphPage(context: BenchContext, sizes: readonly number[] 
     await cli(['materialize', '--select', 'group:early', '--partition', '2026-11-24']);
     const draw: number[] = [];
     const list: number[] = [];
+    const help: number[] = [];
     for (let run = 0; run < context.runs + 1; run += 1) {
       const drawn = (await cli(['graph', '--format', 'html', '--out', join(dir, 'graph.html')])).wallMs;
       const listed = (await cli(['list'])).wallMs;
+      const helped = (await cli(['--help'])).wallMs;
       if (run === 0) continue;
       draw.push(drawn);
       list.push(listed);
-      context.log(`  ${count} assets, run ${run}: graph --format html ${Math.round(drawn)} ms, list ${Math.round(listed)} ms`);
+      help.push(helped);
+      context.log(`  ${count} assets, run ${run}: graph --format html ${Math.round(drawn)} ms, list ${Math.round(listed)} ms, --help ${Math.round(helped)} ms`);
     }
     const limitMs = count <= 1000 ? 3000 : 15_000;
     rows.push(
@@ -63,6 +67,14 @@ export async function graphPage(context: BenchContext, sizes: readonly number[] 
         baseline: 'duckdag list on the same project',
         baselineTimes: list,
         limitMs,
+      }),
+      limitRow({
+        scenario: 'graph',
+        case: `${count.toLocaleString('en-US')} assets, list (whole process)`,
+        times: list,
+        baseline: 'duckdag --help (CLI start)',
+        baselineTimes: help,
+        limitMs: count <= 1000 ? 2000 : 5000,
       }),
     );
     if (count === 1000) {

@@ -2,18 +2,19 @@
  * `npm run bench`: runs the benchmark scenarios, prints medians with their ratio to a baseline
  * measured in the same invocation, and writes bench/results/latest.json (and a dated copy).
  *
- * Options: --only pipeline,http,orchestration,cli,graph,web-ui   --runs N (default 5)
+ * Options: --only pipeline,http,orchestration,cli,lint,graph,web-ui   --runs N (default 5)
  *          --pipeline-runs N (default 3)   --sizes 10000,100000,1000000
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Table from 'cli-table3';
+import { Table } from 'console-table-printer';
 import { repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
 import { cliStart } from './cli-start.ts';
 import { graphPage } from './graph-page.ts';
 import { httpExtraction } from './http-extraction.ts';
+import { lintScale } from './lint-scale.ts';
 import { chainOf40, dagOf2000, planning10k } from './orchestration-overhead.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
 import { seconds } from './stats.ts';
@@ -21,7 +22,7 @@ import { webUi } from './web-ui.ts';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'pipeline,http,orchestration,cli,graph,web-ui' },
+    only: { type: 'string', default: 'pipeline,http,orchestration,cli,lint,graph,web-ui' },
     runs: { type: 'string', default: '5' },
     'pipeline-runs': { type: 'string', default: '3' },
     sizes: { type: 'string', default: '10000,100000,1000000' },
@@ -39,6 +40,7 @@ const scenario = async (name: string, run: () => Promise<BenchRow[]> | BenchRow[
   rows.push(...(await run()));
 };
 await scenario('cli', () => cliStart(context));
+await scenario('lint', () => lintScale(context));
 await scenario('orchestration', async () => [planning10k(context), await chainOf40(context), ...(await dagOf2000(context))]);
 await scenario('graph', () => graphPage(context));
 await scenario('web-ui', () => webUi(context));
@@ -52,11 +54,15 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
-const table = new Table({ head: ['scenario', 'case', 'median', 'baseline', 'ratio', 'target', 'met'], style: { head: [], border: [] } });
+const table = new Table({
+  columns: ['scenario', 'case', 'median', 'baseline', 'ratio', 'target', 'met'].map((name) => ({ name, alignment: 'left' as const })),
+  rowSeparator: true,
+  shouldDisableColors: true,
+});
 for (const row of rows) {
-  table.push([row.scenario, row.case, seconds(row.medianMs), `${seconds(row.baselineMs)} (${row.baseline})`, `${row.ratio}×`, row.target, row.met ? 'yes' : 'NO']);
+  table.addRow({ scenario: row.scenario, case: row.case, median: seconds(row.medianMs), baseline: `${seconds(row.baselineMs)} (${row.baseline})`, ratio: `${row.ratio}×`, target: row.target, met: row.met ? 'yes' : 'NO' });
 }
-console.log(table.toString());
+console.log(table.render());
 for (const row of rows.filter((one) => one.extra !== undefined)) console.log(`${row.case}: ${JSON.stringify(row.extra)}`);
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 

@@ -38,8 +38,20 @@ export class SqlReadsParser {
     return new SqlReadsParser(instance, await instance.connect());
   }
 
-  parse(statement: string): Promise<ParsedReads> {
-    return tableReads(this.#connection, statement);
+  /** Parses `statements` a batch per query rather than one each (a round trip costs ~0.5 ms); results in their order. */
+  async parse(statements: readonly string[]): Promise<ParsedReads[]> {
+    const results: ParsedReads[] = [];
+    for (let start = 0; start < statements.length; start += batchSize) {
+      const list = `[${statements
+        .slice(start, start + batchSize)
+        .map((statement) => literal(statement).text)
+        .join(', ')}]`;
+      const reader = await this.#connection.runAndReadAll(
+        `SELECT json_serialize_sql(statement) FROM (SELECT unnest(list) AS statement, generate_subscripts(list, 1) AS position FROM (SELECT ${list} AS list)) ORDER BY position`,
+      );
+      for (const [serialized] of reader.getRows()) results.push(readsOfSerialized(String(serialized ?? '')));
+    }
+    return results;
   }
 
   close(): void {
@@ -47,6 +59,9 @@ export class SqlReadsParser {
     this.#instance.closeSync();
   }
 }
+
+/** Statements parsed per query by `SqlReadsParser`. */
+const batchSize = 500;
 
 /** Offsets DuckDB gives nodes without a position. */
 const noLocation = 2 ** 53;
@@ -59,25 +74,36 @@ function readsOfSerialized(json: string): ParsedReads {
   return { ok: true, tables };
 }
 
-/** Walks the serialized tree, tracking the CTE names in scope of each node. */
-function collect(node: unknown, ctes: ReadonlySet<string>, into: TableRead[]): void {
+/**
+ * Walks the serialized tree with the CTE names in scope of each node, as DuckDB's binder scopes
+ * them: a query's CTEs are visible in its body and in its later CTEs, not in their own body or
+ * earlier ones (so `WITH t AS (SELECT * FROM t)` reads the table t); a recursive CTE sees itself
+ * only in the recursive arm of its UNION; a nested WITH shadows the names around it.
+ */
+function collect(node: unknown, scope: ReadonlySet<string>, into: TableRead[]): void {
   if (Array.isArray(node)) {
-    for (const item of node) collect(item, ctes, into);
+    for (const item of node) collect(item, scope, into);
     return;
   }
   if (node === null || typeof node !== 'object') return;
   const record = node as Record<string, unknown>;
-  let scope = ctes;
-  const cteMap = (record.cte_map as { map?: { key: string }[] } | undefined)?.map;
-  if (cteMap !== undefined && cteMap.length > 0) scope = new Set([...ctes, ...cteMap.map((entry) => entry.key.toLowerCase())]);
+  let visible = scope;
+  for (const { key, value } of (record.cte_map as { map?: { key: string; value: unknown }[] } | undefined)?.map ?? []) {
+    collect(value, visible, into);
+    visible = new Set([...visible, key.toLowerCase()]);
+  }
   if (record.type === 'BASE_TABLE' && typeof record.table_name === 'string') {
     const schema = String(record.schema_name ?? '');
     const catalog = String(record.catalog_name ?? '');
-    const isCte = schema === '' && catalog === '' && scope.has(record.table_name.toLowerCase());
+    const isCte = schema === '' && catalog === '' && visible.has(record.table_name.toLowerCase());
     if (!isCte) {
       const location = Number(record.query_location);
       into.push({ catalog, schema, table: record.table_name, offset: Number.isFinite(location) && location < noLocation ? location : null });
     }
   }
-  for (const value of Object.values(record)) collect(value, scope, into);
+  const recursiveName = record.type === 'RECURSIVE_CTE_NODE' && typeof record.cte_name === 'string' ? record.cte_name.toLowerCase() : undefined;
+  for (const [field, value] of Object.entries(record)) {
+    if (field === 'cte_map') continue;
+    collect(value, recursiveName !== undefined && field === 'right' ? new Set([...visible, recursiveName]) : visible, into);
+  }
 }

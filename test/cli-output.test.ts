@@ -25,6 +25,13 @@ test('tables print a rule under the header and none between rows', async (t) => 
   );
 });
 
+test('tables show each of two columns of the same name, and nulls as empty cells', async (t) => {
+  const project = smallProject(t);
+  await project.run(['materialize', '--select', 'numbers']);
+  const run = await project.run(['query', "SELECT 1 AS n, 'two' AS n, NULL AS missing"]);
+  assert.equal(run.stdout, ['┌───┬─────┬─────────┐', '│ n │ n   │ missing │', '├───┼─────┼─────────┤', '│ 1 │ two │         │', '└───┴─────┴─────────┘', ''].join('\n'));
+});
+
 test('graph --format with an unknown format exits 2 listing the valid formats', async (t) => {
   const run = await smallProject(t).run(['graph', '--format', 'png']);
   assert.equal(run.code, 2);

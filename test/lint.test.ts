@@ -66,6 +66,28 @@ test('lint does not mistake a CTE named like an asset for that asset', async (t)
   assert.match(run.stderr, /no problems found/);
 });
 
+test('lint reports a CTE that reads the undeclared asset of its own name inside its body', async (t) => {
+  const extra = `export const shadowing = sqlAsset({
+  name: 'shadowing',
+  deps: { orders },
+  query: ({ orders }) => sql\`WITH customers AS (SELECT * FROM customers WHERE id > 0) SELECT * FROM \${orders} JOIN customers USING (id)\`,
+});`;
+  const run = await lintProject(t, extra).run(['lint']);
+  assert.equal(run.code, 1, run.stderr);
+  const where = positionOf(`${baseAssets}${extra}`, 'FROM customers WHERE', 'FROM '.length);
+  assert.equal(run.stdout, `assets.ts:${where} error DUCKDAG_UNDECLARED_DEP shadowing reads customers but does not declare it\n`);
+});
+
+test('lint does not mistake a recursive CTE named like an asset, referring to itself, for that asset', async (t) => {
+  const extra = `export const counting = sqlAsset({
+  name: 'counting',
+  query: () => sql\`WITH RECURSIVE customers(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM customers WHERE id < 3) SELECT * FROM customers\`,
+});`;
+  const run = await lintProject(t, extra).run(['lint']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, '');
+});
+
 test('lint follows SQL built by a helper function in another file', async (t) => {
   const queries = `import { sql, type Sql, type TableRef } from ${duckdag};
 /** Big orders, with their customer. */
@@ -115,4 +137,21 @@ test('an asset whose SQL reads an asset it does not declare fails at run time wi
   assert.equal(sneaky?.status, 'failed');
   assert.equal(sneaky?.attempts, 1);
   assert.match(sneaky?.error ?? '', /sneaky reads customers but does not declare it/);
+});
+
+test('an asset whose CTE reads the undeclared asset of its own name fails at run time', async (t) => {
+  const extra = `export const shadowing = tableAsset({
+  name: 'shadowing',
+  deps: { orders },
+  materialize: async ({ orders }, context) => {
+    const table = process.env.SHADOWED_TABLE ?? 'customers';
+    await context.output.createAs(sql\`WITH \${identifier(table)} AS (SELECT * FROM \${identifier(table)}) SELECT * FROM \${orders} JOIN \${identifier(table)} USING (id)\`);
+  },
+});`;
+  const run = await lintProject(t, extra).run(['materialize', '--json']);
+  assert.equal(run.code, 1, run.stderr);
+  const result = JSON.parse(run.stdout) as { assets: { asset: string; status: string; error: string | null }[] };
+  const shadowing = result.assets.find((asset) => asset.asset === 'shadowing');
+  assert.equal(shadowing?.status, 'failed');
+  assert.match(shadowing?.error ?? '', /shadowing reads customers but does not declare it/);
 });

@@ -8,8 +8,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Node, Project, ts, type SourceFile } from 'ts-morph';
-import { SqlReadsParser, type TableRead } from '../../storage/sql-table-reads.ts';
+import type { SourceFile, ts } from 'ts-morph';
+import { ModuleKind, ModuleResolutionKind, Node, Project, SyntaxKind } from './ts-morph.ts';
+import { SqlReadsParser, type ParsedReads, type TableRead } from '../../storage/sql-table-reads.ts';
 import { findAssetDefinitions, type AssetDefinitionSite } from './asset-definitions.ts';
 import { codeVersion } from './code-version.ts';
 import { duckdagSymbols, type DuckdagSymbols } from './duckdag-symbols.ts';
@@ -39,7 +40,7 @@ export async function analyzeProject(configPath: string): Promise<AnalysisRun> {
     tsconfig === undefined
       ? new Project({
           skipFileDependencyResolution: true,
-          compilerOptions: { ...lean, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, allowImportingTsExtensions: true, allowJs: true, noEmit: true },
+          compilerOptions: { ...lean, module: ModuleKind.NodeNext, moduleResolution: ModuleResolutionKind.NodeNext, allowImportingTsExtensions: true, allowJs: true, noEmit: true },
         })
       : new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, compilerOptions: lean });
   addProjectFiles(project, configPath);
@@ -90,6 +91,16 @@ function nearestTsconfig(dir: string): string | undefined {
   }
 }
 
+/** An asset whose statements are worked out, waiting for them to be parsed. */
+interface PreparedAsset {
+  readonly site: AssetDefinitionSite;
+  readonly name: string;
+  readonly statements: readonly StaticValue[];
+  readonly declared: ReadonlySet<string>;
+  /** The declared inputs its code uses; null when its code could not be read at all. */
+  readonly usedKeys: ReadonlySet<string> | null;
+}
+
 class Analysis {
   readonly #symbols: DuckdagSymbols;
   readonly #sites: readonly AssetDefinitionSite[];
@@ -112,34 +123,40 @@ class Analysis {
       isProjectNode: this.#isProjectNode,
       isAssetDeclaration: (node: Node) => Node.isVariableDeclaration(node) && definitionNodes.has(node.getInitializer()?.compilerNode as ts.Node),
     };
-    const assets: AnalyzedAsset[] = [];
+    const prepared: PreparedAsset[] = [];
     for (const site of this.#sites) {
       if (site.name === null) {
         this.#report(site.call, 'warning', 'DUCKDAG_UNRESOLVED_ASSET', null, 'the asset name is computed at run time: its SQL and code version cannot be checked');
         continue;
       }
-      const reads = await this.#checkReads(site, site.name);
-      assets.push({ name: site.name, location: locationOf(site.call), codeVersion: codeVersion(site.call, versionScope), reads: [...reads].sort() });
+      prepared.push(this.#prepare(site, site.name));
     }
+    // DuckDB parses every statement of the project in one batch (a query each costs a round trip).
+    const texts = [...new Set(prepared.flatMap(({ statements }) => statements.flatMap((statement) => (statement.kind === 'sql' ? [sqlText(statement.pieces)] : []))))];
+    const results = await this.#parser.parse(texts);
+    const parsed = new Map(texts.map((text, index) => [text, results[index]!]));
+    const assets = prepared.map((asset): AnalyzedAsset => {
+      const reads = this.#checkReads(asset, (text) => parsed.get(text)!);
+      return { name: asset.name, location: locationOf(asset.site.call), codeVersion: codeVersion(asset.site.call, versionScope), reads: [...reads].sort() };
+    });
     const findings = this.#findings.sort(
       (a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column,
     );
     return { assets, findings };
   }
 
-  /** Works out and parses the asset's statements; reports undeclared, unknown and unused tables. */
-  async #checkReads(site: AssetDefinitionSite, name: string): Promise<Set<string>> {
-    const reads = new Set<string>();
+  /** Works out the statements the asset sends, and which of its declared inputs its code uses. */
+  #prepare(site: AssetDefinitionSite, name: string): PreparedAsset {
     const code = site.code;
+    const declared = new Map(site.deps.flatMap((dep) => (dep.asset === null ? [] : [[dep.key, dep.asset] as const])));
+    const usedKeys = new Set<string>();
     if (code === undefined) {
       this.#report(site.call, 'warning', 'DUCKDAG_UNRESOLVED_SQL', name, `${name}: its code is not a function written in the project; its reads are not checked`);
-      return reads;
+      return { site, name, statements: [], declared: new Set(declared.values()), usedKeys: null };
     }
     const parameters = 'getParameters' in code ? (code as unknown as { getParameters(): Node[] }).getParameters() : [];
     const inputs = parameters[0];
     const bindings = new Map<ts.Node, string>();
-    const declared = new Map(site.deps.flatMap((dep) => (dep.asset === null ? [] : [[dep.key, dep.asset] as const])));
-    const usedKeys = new Set<string>();
     if (Node.isParameterDeclaration(inputs)) {
       const pattern = inputs.getNameNode();
       if (Node.isObjectBindingPattern(pattern)) {
@@ -156,14 +173,20 @@ class Analysis {
     const evaluator = new StaticSqlEvaluator(this.#symbols, this.#isProjectNode, bindings);
     const statements: StaticValue[] =
       site.definer === 'sqlAsset' ? [evaluator.returned(code)] : this.#statementArguments(code).map((argument) => evaluator.evaluate(argument));
-    const declaredAssets = new Set(declared.values());
+    return { site, name, statements, declared: new Set(declared.values()), usedKeys };
+  }
+
+  /** Reports the asset's undeclared, unknown and unused tables from its parsed statements. */
+  #checkReads({ site, name, statements, declared, usedKeys }: PreparedAsset, parsedOf: (text: string) => ParsedReads): Set<string> {
+    const reads = new Set<string>();
+    if (usedKeys === null) return reads;
     for (const statement of statements) {
       if (statement.kind === 'unresolved') {
         this.#report(statement.node, 'warning', 'DUCKDAG_UNRESOLVED_SQL', name, `${name}: cannot follow its SQL statically (${statement.reason}); its reads are not checked`);
         continue;
       }
       if (statement.kind !== 'sql') continue;
-      const parsed = await this.#parser.parse(sqlText(statement.pieces));
+      const parsed = parsedOf(sqlText(statement.pieces));
       if (!parsed.ok) {
         const onlySelect = /only SELECT/i.test(parsed.error);
         this.#report(
@@ -175,7 +198,7 @@ class Analysis {
         );
         continue;
       }
-      for (const table of parsed.tables) this.#checkTable(name, table, statement.pieces, declaredAssets, reads);
+      for (const table of parsed.tables) this.#checkTable(name, table, statement.pieces, declared, reads);
     }
     for (const dep of site.deps) {
       if (dep.asset !== null && !usedKeys.has(dep.key) && !reads.has(dep.asset)) {
@@ -205,7 +228,7 @@ class Analysis {
 
   /** The statements a table or value asset's code sends: arguments of createAs, query and execute. */
   #statementArguments(code: Node): Node[] {
-    return code.getDescendantsOfKind(ts.SyntaxKind.CallExpression).flatMap((call) => {
+    return code.getDescendantsOfKind(SyntaxKind.CallExpression).flatMap((call) => {
       const callee = call.getExpression();
       if (!Node.isPropertyAccessExpression(callee)) return [];
       const declaration = callee.getNameNode().getSymbol()?.getDeclarations()[0];
@@ -223,7 +246,7 @@ class Analysis {
 function referencedWithin(fn: Node, declaration: Node): boolean {
   const nameNode = (declaration as unknown as { getNameNode(): Node }).getNameNode();
   return fn
-    .getDescendantsOfKind(ts.SyntaxKind.Identifier)
+    .getDescendantsOfKind(SyntaxKind.Identifier)
     .some((identifier) => identifier !== nameNode && identifier.getText() === nameNode.getText() && identifier.getSymbol()?.getDeclarations().some((found) => found === declaration) === true);
 }
 

@@ -3,7 +3,8 @@
  * `valueAsset` (found by what the callee resolves to), with its spec's static parts: the name, the
  * declared deps, and the function that builds or runs its SQL.
  */
-import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type SourceFile, type ts } from 'ts-morph';
+import type { CallExpression, ObjectLiteralExpression, SourceFile, ts } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import { declarationOf, type AssetDefiner, type DuckdagSymbols } from './duckdag-symbols.ts';
 
 export interface DeclaredDep {

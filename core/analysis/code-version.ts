@@ -6,7 +6,8 @@
  * change the version; anything else does.
  */
 import { createHash } from 'node:crypto';
-import { Node, ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import { declarationOf } from './duckdag-symbols.ts';
 
 export interface CodeVersionScope {
@@ -54,7 +55,7 @@ function normalizedText(node: Node): string {
   const sourceFile = node.getSourceFile().compilerNode;
   const tokens: string[] = [];
   const visit = (current: ts.Node) => {
-    if (current.kind >= ts.SyntaxKind.FirstJSDocNode && current.kind <= ts.SyntaxKind.LastJSDocNode) return;
+    if (current.kind >= SyntaxKind.FirstJSDocNode && current.kind <= SyntaxKind.LastJSDocNode) return;
     const children = current.getChildren(sourceFile);
     if (children.length === 0) {
       tokens.push(current.getText(sourceFile));

@@ -3,7 +3,8 @@
  * that define assets, the `sql` tag and `identifier`, the context methods that send statements, and
  * the `Sql` and `TableRef` types. Code is recognised by what its names resolve to, never by its text.
  */
-import { Node, type Project, type SourceFile, type ts } from 'ts-morph';
+import type { Project, SourceFile, ts } from 'ts-morph';
+import { Node } from './ts-morph.ts';
 
 export type AssetDefiner = 'sqlAsset' | 'tableAsset' | 'valueAsset';
 

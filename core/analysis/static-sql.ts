@@ -5,7 +5,8 @@
  * parameters. What depends on run time (a branch, a loop, SQL from outside the project) is reported
  * as unresolved, with where and why, rather than guessed.
  */
-import { Node, SyntaxKind, type ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.ts';
 import { functionOf } from './asset-definitions.ts';
 import { declarationOf, type DuckdagSymbols } from './duckdag-symbols.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Tabular output for people (a table), for machines (JSON) and for spreadsheets (CSV).
  */
-import Table from 'cli-table3';
+import { Table } from 'console-table-printer';
 import type { CliIo } from './cli-io.ts';
 
 export interface Rows {
@@ -22,9 +22,10 @@ export function writeRows(io: CliIo, rows: Rows, format: RowFormat): void {
     io.stdout.write(`${lines.join('\n')}\n`);
     return;
   }
-  const table = new Table({ head: [...rows.columns], style: { head: [], border: [], compact: true } });
-  for (const row of rows.rows) table.push(row.map(displayValue));
-  io.stdout.write(`${table.toString()}\n`);
+  // Keyed by position: a query may return two columns of the same name.
+  const table = new Table({ columns: rows.columns.map((title, index) => ({ name: String(index), title, alignment: 'left' })), shouldDisableColors: true });
+  table.addRows(rows.rows.map((row) => Object.fromEntries(row.map((value, index) => [String(index), displayValue(value)]))));
+  io.stdout.write(`${table.render()}\n`);
   if (rows.rows.length === 0) io.stdout.write('(no rows)\n');
 }
 
