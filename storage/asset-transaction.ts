@@ -7,6 +7,7 @@
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import { CancelledError } from '../core/kernel/errors.ts';
+import { runAndReadInPlace } from './read-in-place.ts';
 
 export class AssetTransaction {
   readonly connection: DuckDBConnection;
@@ -29,7 +30,7 @@ export class AssetTransaction {
   async read(statements: string): Promise<DuckDBResultReader> {
     this.#checkCancelled();
     await this.#begin();
-    return this.connection.runAndReadAll(statements);
+    return runAndReadInPlace(this.connection, statements);
   }
 
   /** DuckDB's appender on `table`, inside the transaction. */
