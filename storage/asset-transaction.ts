@@ -12,11 +12,20 @@ import { runAndReadInPlace } from './read-in-place.ts';
 export class AssetTransaction {
   readonly connection: DuckDBConnection;
   readonly #signal: AbortSignal | undefined;
+  readonly #beforeFirstStatement: () => Promise<void>;
   #open = false;
+  #begun: Promise<void> | null = null;
 
-  constructor(connection: DuckDBConnection, signal?: AbortSignal) {
+  /** `beforeFirstStatement` runs once, before the first statement the asset's code or its kind sends. */
+  constructor(connection: DuckDBConnection, signal?: AbortSignal, beforeFirstStatement: () => Promise<void> = () => Promise.resolve()) {
     this.connection = connection;
     this.#signal = signal;
+    this.#beforeFirstStatement = beforeFirstStatement;
+  }
+
+  /** Whether any statement was sent before the commit. */
+  get touched(): boolean {
+    return this.#begun !== null;
   }
 
   /** Runs statements (several, separated by `;`) inside the transaction. */
@@ -68,8 +77,10 @@ export class AssetTransaction {
    * (`LINE 1: …`) out of that SQL's errors.
    */
   async #begin(): Promise<void> {
-    if (this.#open) return;
-    this.#open = true;
-    await this.connection.run('BEGIN TRANSACTION');
+    this.#begun ??= this.#beforeFirstStatement().then(() => {
+      this.#open = true;
+      return this.connection.run('BEGIN TRANSACTION');
+    }).then(() => undefined);
+    await this.#begun;
   }
 }
