@@ -54,7 +54,7 @@ export async function materializeAttempt(
       await transaction.commit(joinSql([record(asset, spec, staged, MaterializationStatus.checkFailed, blocking), checkResultsInsert(spec.runId, checks, new Date())], ';\n').text);
       return { ...staged.outcome, input: null, checks };
     }
-    const statements = joinSql([staged.statements, record(asset, spec, staged, MaterializationStatus.materialized, null), checkResultsInsert(spec.runId, checks, new Date())], ';\n');
+    const statements = joinSql([...nonEmpty(staged.statements), record(asset, spec, staged, MaterializationStatus.materialized, null), checkResultsInsert(spec.runId, checks, new Date())], ';\n');
     if (reachesOutside || transaction.touched) await transaction.commit(statements.text);
     else deferred.add(statements);
     return { ...staged.outcome, checks };
@@ -91,4 +91,9 @@ function record(asset: AnyAssetsDefinition, spec: AttemptSpec, staged: StagedRes
     codeVersion: spec.codeVersion,
     upstream: Object.values(asset.deps).map((upstream) => upstream.name),
   });
+}
+
+/** The statements, unless there are none (a kind that stored its result as it went). */
+function nonEmpty(statements: Sql): Sql[] {
+  return statements.text.trim() === '' ? [] : [statements];
 }
