@@ -54,7 +54,14 @@ export async function materializeAttempt(
       await transaction.commit(joinSql([record(asset, spec, staged, MaterializationStatus.checkFailed, blocking), checkResultsInsert(spec.runId, checks, new Date())], ';\n').text);
       return { ...staged.outcome, input: null, checks };
     }
-    const statements = joinSql([...nonEmpty(staged.statements), record(asset, spec, staged, MaterializationStatus.materialized, null), checkResultsInsert(spec.runId, checks, new Date())], ';\n');
+    const statements = joinSql(
+      [
+        ...nonEmpty(staged.statements),
+        record(asset, spec, staged, MaterializationStatus.materialized, null),
+        ...(checks.length === 0 ? [] : [checkResultsInsert(spec.runId, checks, new Date())]),
+      ],
+      ';\n',
+    );
     if (reachesOutside || transaction.touched) await transaction.commit(statements.text);
     else deferred.add(statements);
     return { ...staged.outcome, checks };
