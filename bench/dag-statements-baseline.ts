@@ -1,7 +1,7 @@
 /**
- * The statements duckdag sends to materialize N trivial SQL assets, sent by hand on one
- * @duckdb/node-api connection with no framework around them, in the same round trips: `BEGIN`;
- * the CREATE TABLE AS of the staging table with its description; the swap, the history row and
+ * The statements duckdag sends to materialize N trivial (unpartitioned) SQL assets, sent by hand on
+ * one @duckdb/node-api connection with no framework around them, in the same round trips: `BEGIN`;
+ * the CREATE OR REPLACE TABLE AS of the asset's table with its description; the history row and
  * `COMMIT`. What is left of duckdag's time beyond this is duckdag's own overhead.
  *
  * Arguments: WAREHOUSE COUNT. orchestration-overhead.ts compiles it (compiled-script.ts) and runs it.
@@ -11,7 +11,8 @@ import { identifier, sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus } from '../core/kernel/statuses.ts';
 import { migrateHistory } from '../storage/history-migrator.ts';
 import { materializationInsert } from '../storage/run-history.ts';
-import { describeTableQuery, readDescription, stagingTableName, swapTable } from '../storage/table-swap.ts';
+import { runAndReadInPlace } from '../storage/read-in-place.ts';
+import { describeTableQuery, readDescription } from '../storage/table-swap.ts';
 import { attachStatement, useStatement } from '../storage/warehouse-attachment.ts';
 
 const [warehouse = '', countText = '0'] = process.argv.slice(2);
@@ -22,11 +23,10 @@ await connection.run(`${attachStatement(warehouse, 'read_write', {}).text}; ${us
 await migrateHistory(connection, warehouse);
 for (let i = 0; i < Number(countText); i += 1) {
   const asset = `a_${i}`;
-  const staging = stagingTableName(asset, runId);
   const startedAt = new Date();
   await connection.run('BEGIN TRANSACTION');
   const staged = readDescription(
-    await connection.runAndReadAll(`CREATE TABLE ${identifier(staging).text} AS ${sql`SELECT ${i} AS n`.text};\n${describeTableQuery(staging).text}`),
+    await runAndReadInPlace(connection, `CREATE OR REPLACE TABLE ${identifier(asset).text} AS ${sql`SELECT ${i} AS n`.text};\n${describeTableQuery(asset).text}`),
   );
   const record = materializationInsert({
     runId,
@@ -43,7 +43,7 @@ for (let i = 0; i < Number(countText); i += 1) {
     codeVersion: null,
     upstream: [],
   });
-  await connection.run(`${swapTable(asset, staging).text};\n${record.text};\nCOMMIT`);
+  await connection.run(`${record.text};\nCOMMIT`);
 }
 connection.closeSync();
 instance.closeSync();

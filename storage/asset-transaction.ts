@@ -7,15 +7,25 @@
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import { CancelledError } from '../core/kernel/errors.ts';
+import { runAndReadInPlace } from './read-in-place.ts';
 
 export class AssetTransaction {
   readonly connection: DuckDBConnection;
   readonly #signal: AbortSignal | undefined;
+  readonly #beforeFirstStatement: () => Promise<void>;
   #open = false;
+  #begun: Promise<void> | null = null;
 
-  constructor(connection: DuckDBConnection, signal?: AbortSignal) {
+  /** `beforeFirstStatement` runs once, before the first statement the asset's code or its kind sends. */
+  constructor(connection: DuckDBConnection, signal?: AbortSignal, beforeFirstStatement: () => Promise<void> = () => Promise.resolve()) {
     this.connection = connection;
     this.#signal = signal;
+    this.#beforeFirstStatement = beforeFirstStatement;
+  }
+
+  /** Whether any statement was sent before the commit. */
+  get touched(): boolean {
+    return this.#begun !== null;
   }
 
   /** Runs statements (several, separated by `;`) inside the transaction. */
@@ -29,7 +39,7 @@ export class AssetTransaction {
   async read(statements: string): Promise<DuckDBResultReader> {
     this.#checkCancelled();
     await this.#begin();
-    return this.connection.runAndReadAll(statements);
+    return runAndReadInPlace(this.connection, statements);
   }
 
   /** DuckDB's appender on `table`, inside the transaction. */
@@ -67,8 +77,10 @@ export class AssetTransaction {
    * (`LINE 1: …`) out of that SQL's errors.
    */
   async #begin(): Promise<void> {
-    if (this.#open) return;
-    this.#open = true;
-    await this.connection.run('BEGIN TRANSACTION');
+    this.#begun ??= this.#beforeFirstStatement().then(() => {
+      this.#open = true;
+      return this.connection.run('BEGIN TRANSACTION');
+    }).then(() => undefined);
+    await this.#begun;
   }
 }

@@ -19,6 +19,7 @@ import {
 import type { CheckResult } from '../core/runtime/check-result.ts';
 import type { AssetKinds } from './asset-kinds.ts';
 import { checkStoredRows } from './check-stored-rows.ts';
+import { DeferredCommits } from './deferred-commits.ts';
 import { materializeAttempt } from './materialize-attempt.ts';
 import { DuckdbRunHistory } from './run-history.ts';
 import { SerialConnection } from './serial-connection.ts';
@@ -31,13 +32,16 @@ export class DuckdbAssetStore implements AssetStore {
   readonly #kinds: AssetKinds;
   /** History writes, reads of what the warehouse holds, and commits beside an asset's transaction. */
   readonly #control: SerialConnection;
+  /** Records that wait for a commit shared with others (see deferred-commits.ts). */
+  readonly #deferred: DeferredCommits;
   readonly #idle: DuckDBConnection[] = [];
 
   private constructor(warehouse: Warehouse, kinds: AssetKinds, control: SerialConnection) {
     this.#warehouse = warehouse;
     this.#kinds = kinds;
     this.#control = control;
-    this.history = new DuckdbRunHistory(control);
+    this.#deferred = new DeferredCommits(control);
+    this.history = new DuckdbRunHistory(this.#deferred);
   }
 
   /** A store on an open warehouse; its connections close with the warehouse. */
@@ -66,7 +70,7 @@ export class DuckdbAssetStore implements AssetStore {
   }
 
   materialize(asset: AnyAssetsDefinition, spec: AttemptSpec): Promise<AttemptOutcome> {
-    return this.#interruptible(spec.signal, (connection) => materializeAttempt(this.#kinds.of(asset), asset, spec, connection, this.#control));
+    return this.#interruptible(spec.signal, (connection) => materializeAttempt(this.#kinds.of(asset), asset, spec, connection, this.#control, this.#deferred));
   }
 
   checkStored(asset: AnyAssetsDefinition, spec: StoredCheckSpec): Promise<readonly CheckResult[]> {

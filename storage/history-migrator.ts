@@ -8,6 +8,7 @@ import { duckdagVersion } from '../core/kernel/duckdag-version.ts';
 import { ConfigError } from '../core/kernel/errors.ts';
 import { sql } from '../core/kernel/sql.ts';
 import { historyMigrations, type HistoryMigration } from './history-migrations.ts';
+import { runAndReadInPlace } from './read-in-place.ts';
 
 /** Where a warehouse's schema stands. */
 export interface SchemaVersion {
@@ -38,7 +39,7 @@ export async function migrateHistory(
   path: string,
   migrations: readonly HistoryMigration[] = historyMigrations,
 ): Promise<HistoryMigration[]> {
-  const reader = await connection.runAndReadAll(['BEGIN TRANSACTION', 'CREATE SCHEMA IF NOT EXISTS duckdag', migrationsTable, versionQuery].join(';\n'));
+  const reader = await runAndReadInPlace(connection, ['BEGIN TRANSACTION', 'CREATE SCHEMA IF NOT EXISTS duckdag', migrationsTable, versionQuery].join(';\n'));
   try {
     const current = versionOf(reader.getRows()[0]);
     checkNotNewer(current, path, migrations.at(-1)?.version ?? 0);
@@ -59,10 +60,10 @@ export async function migrateHistory(
 /** The schema version, read without writing (a warehouse opened read-only). */
 export async function readSchemaVersion(connection: DuckDBConnection): Promise<SchemaVersion> {
   const [exists] = (
-    await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'duckdag' AND table_name = 'migrations' AND database_name = current_database()`)
+    await runAndReadInPlace(connection, `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'duckdag' AND table_name = 'migrations' AND database_name = current_database()`)
   ).getRows();
   if (Number(exists?.[0]) === 0) return { version: 0, writtenBy: null };
-  return versionOf((await connection.runAndReadAll(versionQuery)).getRows()[0]);
+  return versionOf((await runAndReadInPlace(connection, versionQuery)).getRows()[0]);
 }
 
 /** Refuses a warehouse whose schema is newer than `latest`, naming both releases. */

@@ -4,6 +4,10 @@
  * its history row, the check results and the commit go in one round trip. An error at any point
  * rolls everything back, so the previous data and history stay. A failed `error` check rolls back
  * too (nothing wrong becomes visible), and then records the asset `check_failed` with its checks.
+ * The record of a pure computation — an asset without resources whose code sent no statement —
+ * waits for the next commit of `deferred-commits.ts` instead of paying its own; before anything
+ * else could depend on it, that commit is made: before the code of an asset with resources starts,
+ * and before an asset's first statement.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
@@ -14,6 +18,7 @@ import type { AttemptOutcome, AttemptSpec } from '../core/runtime/asset-store.ts
 import { checkFailureReason, isBlocking, type CheckResult } from '../core/runtime/check-result.ts';
 import { createAssetContext } from './asset-context.ts';
 import type { AssetKind, StagedResult } from './asset-kind.ts';
+import type { DeferredCommits } from './deferred-commits.ts';
 import { AssetTransaction } from './asset-transaction.ts';
 import { checkResultsInsert } from './check-results-history.ts';
 import { runChecks } from './check-runner.ts';
@@ -26,8 +31,11 @@ export async function materializeAttempt(
   spec: AttemptSpec,
   connection: DuckDBConnection,
   aside: SerialConnection,
+  deferred: DeferredCommits,
 ): Promise<AttemptOutcome> {
-  const transaction = new AssetTransaction(connection, spec.signal);
+  const reachesOutside = asset.resourceKeys.length > 0;
+  if (reachesOutside) await deferred.commit();
+  const transaction = new AssetTransaction(connection, spec.signal, () => deferred.commit());
   const afterwards: Sql[] = [];
   try {
     const { context, metadata } = createAssetContext(asset, spec, transaction);
@@ -46,8 +54,16 @@ export async function materializeAttempt(
       await transaction.commit(joinSql([record(asset, spec, staged, MaterializationStatus.checkFailed, blocking), checkResultsInsert(spec.runId, checks, new Date())], ';\n').text);
       return { ...staged.outcome, input: null, checks };
     }
-    const statements = [staged.statements, record(asset, spec, staged, MaterializationStatus.materialized, null), checkResultsInsert(spec.runId, checks, new Date())];
-    await transaction.commit(joinSql(statements, ';\n').text);
+    const statements = joinSql(
+      [
+        ...nonEmpty(staged.statements),
+        record(asset, spec, staged, MaterializationStatus.materialized, null),
+        ...(checks.length === 0 ? [] : [checkResultsInsert(spec.runId, checks, new Date())]),
+      ],
+      ';\n',
+    );
+    if (reachesOutside || transaction.touched) await transaction.commit(statements.text);
+    else deferred.add(statements);
     return { ...staged.outcome, checks };
   } catch (error) {
     await transaction.rollback();
@@ -82,4 +98,9 @@ function record(asset: AnyAssetsDefinition, spec: AttemptSpec, staged: StagedRes
     codeVersion: spec.codeVersion,
     upstream: Object.values(asset.deps).map((upstream) => upstream.name),
   });
+}
+
+/** The statements, unless there are none (a kind that stored its result as it went). */
+function nonEmpty(statements: Sql): Sql[] {
+  return statements.text.trim() === '' ? [] : [statements];
 }

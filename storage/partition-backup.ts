@@ -14,6 +14,7 @@ import { identifier, joinSql, sql, type Sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus } from '../core/kernel/statuses.ts';
 import { SerialConnection } from './serial-connection.ts';
 import { partitionFilter } from './table-swap.ts';
+import { runAndReadInPlace } from './read-in-place.ts';
 
 /** The backup of one partition of an asset's table, taken by one attempt of one run. */
 export interface PartitionBackup {
@@ -49,13 +50,13 @@ export function releaseBackup(backup: Pick<PartitionBackup, 'table'>): Sql {
 
 /** Whether a dead process left swaps in flight. */
 export async function hasPendingSwaps(connection: DuckDBConnection): Promise<boolean> {
-  const reader = await connection.runAndReadAll('SELECT count(*) FROM duckdag.pending_swaps');
+  const reader = await runAndReadInPlace(connection, 'SELECT count(*) FROM duckdag.pending_swaps');
   return Number(reader.getRows()[0]?.[0]) > 0;
 }
 
 /** Keeps the swaps that committed and restores the partitions of those that did not; returns how many were restored. */
 export async function repairPendingSwaps(connection: DuckDBConnection): Promise<number> {
-  const reader = await connection.runAndReadAll(
+  const reader = await runAndReadInPlace(connection, 
     sql`SELECT p.run_id, p.asset, p.partition_column, p.partition_key, p.backup_table,
           EXISTS (SELECT 1 FROM duckdag.materializations m
                   WHERE m.run_id = p.run_id AND m.asset = p.asset AND m.partition_key = p.partition_key

@@ -12,6 +12,7 @@ import {
   type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
+import { runAndReadInPlace } from './read-in-place.ts';
 
 const wideIntegers: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.BIGINT,
@@ -29,7 +30,7 @@ const plainValue: DuckDBValueConverter<unknown> = (value, type) => {
 
 /** Runs a query and returns its rows as objects keyed by column name. */
 export async function readRows<Row = Record<string, unknown>>(connection: DuckDBConnection, query: string): Promise<Row[]> {
-  return convertRows<Row>(await connection.runAndReadAll(query));
+  return convertRows<Row>(await runAndReadInPlace(connection, query));
 }
 
 /** A result's rows as objects keyed by column name. */
@@ -46,7 +47,7 @@ export interface QueryTable {
 
 /** Runs a query and returns its column names and rows as arrays, in column order. */
 export async function readTable(connection: DuckDBConnection, query: string): Promise<QueryTable> {
-  return tableFromReader(await connection.runAndReadAll(query));
+  return tableFromReader(await runAndReadInPlace(connection, query));
 }
 
 /** A result's column names and rows as arrays, in column order. */

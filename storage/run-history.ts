@@ -7,7 +7,7 @@ import { duckdagVersion } from '../core/kernel/duckdag-version.ts';
 import { sql, type Sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus, RunStatus } from '../core/kernel/statuses.ts';
 import type { OutcomeRecord, RunHistory, RunRecord } from '../core/runtime/asset-store.ts';
-import type { SerialConnection } from './serial-connection.ts';
+import type { DeferredCommits } from './deferred-commits.ts';
 
 /** A materialization's history row, written in the asset's own transaction. */
 export interface MaterializationRecord extends Omit<OutcomeRecord, 'status'> {
@@ -29,34 +29,34 @@ export function materializationInsert(record: MaterializationRecord): Sql {
       ${record.codeVersion}, CAST(${[...record.upstream]} AS VARCHAR[]))`;
 }
 
-/** The run history on one connection of the command's, one statement at a time. */
+/**
+ * The run history, committed with the records that wait (`deferred-commits.ts`): a run's start
+ * and end commit everything recorded before them, the outcomes of assets that did not materialize
+ * wait for the next commit.
+ */
 export class DuckdbRunHistory implements RunHistory {
-  readonly #connection: SerialConnection;
+  readonly #commits: DeferredCommits;
 
-  constructor(connection: SerialConnection) {
-    this.#connection = connection;
+  constructor(commits: DeferredCommits) {
+    this.#commits = commits;
   }
 
-  markInterruptedRuns(): Promise<void> {
-    return this.#run(sql`UPDATE duckdag.runs SET status = ${RunStatus.interrupted} WHERE status = ${RunStatus.running}`);
+  async markInterruptedRuns(): Promise<void> {
+    this.#commits.add(sql`UPDATE duckdag.runs SET status = ${RunStatus.interrupted} WHERE status = ${RunStatus.running}`);
   }
 
   recordRunStart(run: RunRecord): Promise<void> {
-    return this.#run(sql`INSERT INTO duckdag.runs
+    return this.#commits.commit(sql`INSERT INTO duckdag.runs
         (run_id, started_at, finished_at, status, selection, exclude, partition_key, force, pid, duckdag_version)
       VALUES (${run.runId}, ${run.startedAt}, NULL, ${RunStatus.running}, ${run.selection}, ${run.exclude},
         ${run.partitionKey}, ${run.force}, ${process.pid}, ${duckdagVersion})`);
   }
 
   recordRunEnd(runId: string, status: RunStatus): Promise<void> {
-    return this.#run(sql`UPDATE duckdag.runs SET status = ${status}, finished_at = now() WHERE run_id = ${runId}`);
+    return this.#commits.commit(sql`UPDATE duckdag.runs SET status = ${status}, finished_at = now() WHERE run_id = ${runId}`);
   }
 
-  recordOutcome(record: OutcomeRecord): Promise<void> {
-    return this.#run(materializationInsert({ ...record, rowCount: null, metadata: {} }));
-  }
-
-  #run(statement: Sql): Promise<void> {
-    return this.#connection.run(statement.text);
+  async recordOutcome(record: OutcomeRecord): Promise<void> {
+    this.#commits.add(materializationInsert({ ...record, rowCount: null, metadata: {} }));
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import pLimit from 'p-limit';
+import { runAndReadInPlace } from './read-in-place.ts';
 
 export class SerialConnection {
   readonly #connection: DuckDBConnection;
@@ -21,7 +22,7 @@ export class SerialConnection {
 
   /** Runs statements and reads the last one's result. */
   read(statements: string): Promise<DuckDBResultReader> {
-    return this.#serial(() => this.#connection.runAndReadAll(statements));
+    return this.#serial(() => runAndReadInPlace(this.#connection, statements));
   }
 
   /** Runs `statements` in one transaction, rolled back if any fails. */

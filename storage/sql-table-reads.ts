@@ -6,6 +6,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { literal } from '../core/kernel/sql.ts';
+import { runAndReadInPlace } from './read-in-place.ts';
 
 /** A table named in a statement, and where (a character offset into the statement text). */
 export interface TableRead {
@@ -19,7 +20,7 @@ export type ParsedReads = { readonly ok: true; readonly tables: readonly TableRe
 
 /** Parses `statement` on `connection` (any DuckDB connection; parsing touches no table). */
 export async function tableReads(connection: DuckDBConnection, statement: string): Promise<ParsedReads> {
-  const reader = await connection.runAndReadAll(`SELECT json_serialize_sql(${literal(statement).text})`);
+  const reader = await runAndReadInPlace(connection, `SELECT json_serialize_sql(${literal(statement).text})`);
   return readsOfSerialized(String(reader.getRows()[0]?.[0] ?? ''));
 }
 

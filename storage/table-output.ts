@@ -19,13 +19,21 @@ export interface TableOutputHandle {
   close(): void;
 }
 
+/** The table the code writes, and whether creating it replaces one of that name (the asset's own, in place). */
+export interface OutputTable {
+  readonly table: string;
+  readonly replace: boolean;
+}
+
 export function createTableOutput(
   transaction: AssetTransaction,
-  stagingTable: string,
+  target: OutputTable,
   addMetadata: (entries: AssetMetadata) => void,
   checkReads: ReadsCheck,
 ): TableOutputHandle {
+  const stagingTable = target.table;
   const table = identifier(stagingTable);
+  const create = target.replace ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE';
   let appender: DuckDBAppender | null = null;
   // What createAs learnt about the staged table, valid until the code touches the warehouse again.
   let described: StagedTable | null = null;
@@ -37,13 +45,13 @@ export function createTableOutput(
     createAs: async (query) => {
       addMetadata({ query: query.text });
       await checkReads(query.text);
-      const reader = await transaction.read(`CREATE TABLE ${table.text} AS ${query.text};\n${describeTableQuery(stagingTable).text}`);
+      const reader = await transaction.read(`${create} ${table.text} AS ${query.text};\n${describeTableQuery(stagingTable).text}`);
       described = readDescription(reader);
     },
     create: async (columns) => {
       touched();
       const definitions = Object.entries(columns).map(([name, type]) => `${identifier(name).text} ${type}`);
-      await transaction.run(`CREATE TABLE ${table.text} (${definitions.join(', ')})`);
+      await transaction.run(`${create} ${table.text} (${definitions.join(', ')})`);
     },
     appender: async () => {
       touched();

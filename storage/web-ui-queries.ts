@@ -11,6 +11,7 @@ import { readRows, readTable, type QueryTable } from './read-rows.ts';
 import { partitionRows } from './table-swap.ts';
 import { connectionReader } from './statement-reader.ts';
 import { readValue } from './value-store.ts';
+import { runAndReadInPlace } from './read-in-place.ts';
 
 export interface RunRecord {
   readonly run_id: string;
@@ -101,5 +102,5 @@ export function storedValue(connection: DuckDBConnection, asset: string, partiti
 /** Which of `wanted` the warehouse holds materialized, as `holdingKey`s: what a plan needs to know. */
 export async function heldPartitions(connection: DuckDBConnection, wanted: readonly AssetPartition[]): Promise<ReadonlySet<string>> {
   if (wanted.length === 0) return new Set();
-  return heldKeys(await connection.runAndReadAll(holdingsQuery(wanted).text));
+  return heldKeys(await runAndReadInPlace(connection, holdingsQuery(wanted).text));
 }

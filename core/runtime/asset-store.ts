@@ -90,7 +90,11 @@ export interface OutcomeRecord {
   readonly upstream: readonly string[];
 }
 
-/** Where runs and the outcomes of assets that did not materialize are recorded. */
+/**
+ * Where runs and the outcomes of assets that did not materialize are recorded. A store may hold
+ * outcomes (and materializations it judged safe to hold) for a later commit; `recordRunStart` and
+ * `recordRunEnd` resolve only once they and everything recorded before them are durable.
+ */
 export interface RunHistory {
   /** Marks runs left `running` by a process that died as `interrupted`. */
   markInterruptedRuns(): Promise<void>;
@@ -110,6 +114,8 @@ export interface AssetStore {
   /**
    * One attempt: runs the asset's code and stores its result together with its history record,
    * all or nothing; rejects, leaving the previous data and history as they were, when it fails.
+   * The record of a pure computation (no resources, no statement sent) may be committed later,
+   * but before any asset with resources starts, any asset's first statement, and the run's end.
    */
   materialize(asset: AnyAssetsDefinition, attempt: AttemptSpec): Promise<AttemptOutcome>;
   /** Runs the asset's checks on its stored rows for the partition and records the results; changes no data. */
