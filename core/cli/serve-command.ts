@@ -10,6 +10,7 @@ import type { Argv } from 'yargs';
 import { ConfigError } from '../kernel/errors.ts';
 import type { ResolvedConfig } from '../project/duckdag-config.ts';
 import type { RunEvent } from '../runtime/run-result.ts';
+import type { ScheduledRuns } from './web/web-server.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
 
@@ -36,15 +37,19 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
         );
       }
       const port = args.port === undefined ? null : checkPort(args.port);
-      const [{ Scheduler }, { systemClock }, { openWarehouseSession }, { serveLog }] = await Promise.all([
+      const [{ Scheduler }, { systemClock }, { openWarehouseSession }, { serveLog }, { projectCodeVersions }] = await Promise.all([
         import('../runtime/scheduler.ts'),
         import('../runtime/clock.ts'),
         import('../../storage/warehouse-session.ts'),
         import('./serve-log.ts'),
+        import('./project-staleness.ts'),
       ]);
       const clock = now === undefined ? systemClock : { ...systemClock, now: () => now };
       const log = serveLog(session.io, args.json);
-      const web = ui ? await webParts(config, await (await import('./project-staleness.ts')).projectCodeVersions(config, session.io), (event) => {
+      // The versions of the code this process loaded, recorded with every run it makes: an edit made
+      // while it serves takes effect (and counts) only once serve restarts with it.
+      const codeVersions = await projectCodeVersions(config, session.io, { inChildProcess: !args.once });
+      const web = ui ? await webParts(config, codeVersions, (event) => {
         log.onRunEvent(event);
         log.onLaunchedRunEvent(event);
       }) : null;
@@ -60,6 +65,7 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
             ? openWarehouseSession({ path: config.warehousePath, lockTimeoutMs: config.lockTimeoutMs, command: 'duckdag serve', duckdb: config.duckdb }, config.kinds)
             : web.access.openSession("a schedule's tick"),
         resources: config.resources,
+        codeVersions,
         concurrency: config.concurrency,
         clock,
         onEvent: log.onEvent,
@@ -90,7 +96,7 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
               ? ExitCode.assetFailed
               : ExitCode.ok;
         } else {
-          const server = web === null ? null : await web.serve(args.host, port, session.io.env);
+          const server = web === null ? null : await web.serve(args.host, port, session.io.env, scheduler);
           if (server !== null) log.webUi(server.address, server.tokenFrom);
           try {
             await Promise.all([
@@ -129,17 +135,18 @@ async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string
     graph: config.graph,
     access,
     resources: config.resources,
+    codeVersions,
     concurrency: config.concurrency,
     onRunEvent: (event) => {
       logRunEvent(event);
       live.onRunEvent(event);
     },
   });
-  const serve = async (host: string, port: number | null, env: NodeJS.ProcessEnv) => {
+  const serve = async (host: string, port: number | null, env: NodeJS.ProcessEnv, scheduler: ScheduledRuns) => {
     const loopback = ['127.0.0.1', '::1', 'localhost'].includes(host);
     const fromEnv = env[tokenVariable]?.trim() || null;
     const token = loopback ? null : (fromEnv ?? randomBytes(24).toString('base64url'));
-    const server = await startWebUi({ config, codeVersions, access, live, launcher, host, port, token });
+    const server = await startWebUi({ config, codeVersions, access, live, launcher, scheduler, host, port, token });
     const tokenFrom: 'none' | 'env' | 'made' = token === null ? 'none' : fromEnv !== null ? 'env' : 'made';
     // A token made here is shown once, in the address to open; one from the environment never is.
     const address = tokenFrom === 'made' ? `${server.url}?token=${token}` : server.url;

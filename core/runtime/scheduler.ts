@@ -3,7 +3,8 @@
  * tick history which ticks are due, runs each through the plan and the executor, records the
  * outcome, and closes the warehouse again, so other commands can use it while it waits. A schedule
  * runs each partition at most once (the tick store's claim); a tick whose partition is already
- * materialized is recorded skipped. `stop()` cancels a run in progress and ends the wait.
+ * materialized is recorded skipped. `stop()` cancels a run in progress and ends the wait; `cancelRun()`
+ * cancels the run alone.
  */
 import type { AssetGraph } from '../kernel/asset-graph.ts';
 import { describeError, DuckdagError, WarehouseBusyError } from '../kernel/errors.ts';
@@ -46,6 +47,8 @@ export interface SchedulerOptions {
   /** Opens the warehouse for one evaluation; rejects with `WarehouseBusyError` when another process holds it. */
   readonly openSession: () => Promise<WarehouseSession>;
   readonly resources?: ResourceValues;
+  /** Each asset's code version, recorded with its materializations as `materialize` does. */
+  readonly codeVersions?: ReadonlyMap<string, string>;
   /** Most assets running at once within a run. */
   readonly concurrency: number;
   readonly clock?: Clock;
@@ -64,6 +67,8 @@ export class Scheduler {
   readonly #stop = new AbortController();
   #serving: Promise<void> | null = null;
   #cancelledRun = false;
+  /** The run in progress and what cancels it alone. */
+  #running: { readonly runId: string; readonly controller: AbortController } | null = null;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -77,6 +82,18 @@ export class Scheduler {
 
   get stopped(): boolean {
     return this.#stop.signal.aborted;
+  }
+
+  /** The id of the run a tick has in progress, or `null`. */
+  get runningRunId(): string | null {
+    return this.#running?.runId ?? null;
+  }
+
+  /** Cancels the run in progress if it is `runId` (its tick is recorded `cancelled`; later ticks still run); whether it was. */
+  cancelRun(runId: string): boolean {
+    if (this.#running?.runId !== runId) return false;
+    this.#running.controller.abort();
+    return true;
   }
 
   /** The next tick of each schedule after `now`. */
@@ -180,25 +197,30 @@ export class Scheduler {
     }
     const request = { select: schedule.select, exclude: schedule.exclude ?? undefined, partitionKey: tick.partitionKey };
     const runId = newRunId();
+    const controller = new AbortController();
     let result: RunResult;
     try {
       const plan = await buildPlan(graph, request, session.store);
       await session.ticks.recordRun(tick, runId);
       this.#told(outcome(TickStatus.started, null, runId));
+      this.#running = { runId, controller };
       result = await executePlan(plan, graph, session.store, {
         runId,
         force: false,
         concurrency: this.#options.concurrency,
         resources: this.#options.resources,
-        signal: this.#stop.signal,
+        codeVersions: this.#options.codeVersions,
+        signal: AbortSignal.any([this.#stop.signal, controller.signal]),
         onEvent: this.#options.onRunEvent,
       });
     } catch (error) {
       // The plan or the config refused the run before it started (an upstream never materialized, a missing resource).
       if (!(error instanceof DuckdagError)) throw error;
       return ended(TickStatus.failed, describeError(error));
+    } finally {
+      this.#running = null;
     }
-    if (result.status === RunStatus.cancelled) this.#cancelledRun = true;
+    if (result.status === RunStatus.cancelled && this.#stop.signal.aborted) this.#cancelledRun = true;
     const failed = result.assets.filter((asset) => asset.status === MaterializationStatus.failed);
     const reason = failed.length === 0 ? null : failed.map((asset) => asset.error ?? asset.asset).join('; ');
     // A run the executor returns has ended: never `running`.
