@@ -142,6 +142,22 @@ test('a long-running serve records the code versions of what its ticks run', asy
   assert.deepEqual(after.map((line) => line.replace(/@[\d-]+/, '')), ['alert: stale (code changed since its last materialization)', 'sales: fresh']);
 });
 
+test('between distant ticks serve --no-ui keeps no worker and has not loaded DuckDB; SIGTERM then exits 0', async (t) => {
+  const fixture = project(t);
+  const child = fixture.spawn(['serve', '--no-ui']);
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  await waitForOutput(child, 'waiting until');
+  // The worker that ran the tick exits once it has said until when serve is idle.
+  while (readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim() !== '') await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.doesNotMatch(readFileSync(`/proc/${child.pid}/maps`, 'utf8'), /libduckdb/);
+  assert.deepEqual(fixture.sent().length, 1);
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'close');
+  assert.equal(code, 0, stdout);
+  assert.match(stdout, /SIGTERM: stopping between ticks/);
+});
+
 test('serve --once without schedules in the config is a usage error', async (t) => {
   const fixture = fixtureProject(t, {
     'duckdag.config.ts': scheduledProjectConfig(daily).replace(/, schedules: \[.*\] \}\);/, ' });'),

@@ -57,6 +57,11 @@ export interface SchedulerOptions {
   readonly onRunEvent?: (event: RunEvent) => void;
   /** Longest wait between two looks at the clock, so a machine waking from sleep catches up soon after. @default 60000 */
   readonly maxSleepMs?: number;
+  /**
+   * When the next tick is further away than this after an evaluation, serving ends instead of
+   * waiting (`idleUntil` says until when), so the process can let go of what it holds meanwhile.
+   */
+  readonly idleBeyondMs?: number;
   /** Wait before trying a busy warehouse again (opening it already waits its lock timeout). @default 1000 */
   readonly busyRetryMs?: number;
 }
@@ -69,6 +74,7 @@ export class Scheduler {
   #cancelledRun = false;
   /** The run in progress and what cancels it alone. */
   #running: { readonly runId: string; readonly controller: AbortController } | null = null;
+  #idleUntil: Date | null = null;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -82,6 +88,11 @@ export class Scheduler {
 
   get stopped(): boolean {
     return this.#stop.signal.aborted;
+  }
+
+  /** When serving ended because the next tick was further than `idleBeyondMs`: that tick's time. */
+  get idleUntil(): Date | null {
+    return this.#idleUntil;
   }
 
   /** The id of the run a tick has in progress, or `null`. */
@@ -106,7 +117,10 @@ export class Scheduler {
     return this.#evaluate(this.#clock.now());
   }
 
-  /** Serves until `stop()`: evaluates now, then at every tick. Resolves once stopped; a second call returns the same promise. */
+  /**
+   * Serves until `stop()` (or, with `idleBeyondMs`, until the next tick is that far away): evaluates
+   * now, then at every tick. Resolves once ended; a second call returns the same promise.
+   */
   start(): Promise<void> {
     this.#serving ??= this.#serve();
     return this.#serving;
@@ -119,7 +133,7 @@ export class Scheduler {
   }
 
   async #serve(): Promise<void> {
-    const { maxSleepMs = 60_000, busyRetryMs = 1000 } = this.#options;
+    const { maxSleepMs = 60_000, busyRetryMs = 1000, idleBeyondMs = Number.POSITIVE_INFINITY } = this.#options;
     const signal = this.#stop.signal;
     let evaluateAt = Number.NEGATIVE_INFINITY;
     while (!signal.aborted) {
@@ -134,6 +148,10 @@ export class Scheduler {
           continue;
         }
         evaluateAt = this.#announceWait(now);
+        if (Number.isFinite(evaluateAt) && evaluateAt - this.#clock.now().getTime() > idleBeyondMs) {
+          this.#idleUntil = new Date(evaluateAt);
+          return;
+        }
       }
       const wait = Math.min(maxSleepMs, Math.max(0, evaluateAt - this.#clock.now().getTime()));
       if (!signal.aborted) await this.#clock.sleep(wait, signal);
