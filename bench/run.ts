@@ -2,7 +2,7 @@
  * `npm run bench`: runs the benchmark scenarios, prints medians with their ratio to a baseline
  * measured in the same invocation, and writes bench/results/latest.json (and a dated copy).
  *
- * Options: --only pipeline,http,orchestration,cli,lint,graph,web-ui   --runs N (default 5)
+ * Options: --only pipeline,http,orchestration,cli,lint,graph,web-ui,serve   --runs N (default 5)
  *          --pipeline-runs N (default 3)   --sizes 10000,100000,1000000
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,12 +17,13 @@ import { httpExtraction } from './http-extraction.ts';
 import { lintScale } from './lint-scale.ts';
 import { chainOf40, dagOf2000, planning10k } from './orchestration-overhead.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
+import { serveIdle } from './serve-idle.ts';
 import { seconds } from './stats.ts';
 import { webUi } from './web-ui.ts';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'pipeline,http,orchestration,cli,lint,graph,web-ui' },
+    only: { type: 'string', default: 'pipeline,http,orchestration,cli,lint,graph,web-ui,serve' },
     runs: { type: 'string', default: '5' },
     'pipeline-runs': { type: 'string', default: '3' },
     sizes: { type: 'string', default: '10000,100000,1000000' },
@@ -44,6 +45,7 @@ await scenario('lint', () => lintScale(context));
 await scenario('orchestration', async () => [planning10k(context), await chainOf40(context), ...(await dagOf2000(context))]);
 await scenario('graph', () => graphPage(context));
 await scenario('web-ui', () => webUi(context));
+await scenario('serve', () => serveIdle(context));
 await scenario('http', () => httpExtraction({ ...context, runs: Math.min(context.runs, 3) }));
 await scenario('pipeline', () => pipelineThroughput({ ...context, runs: Number(values['pipeline-runs']) }, values.sizes.split(',').map(Number)));
 

@@ -2,11 +2,11 @@
  * Scenario 6: the web UI of `duckdag serve`. How soon a finished asset recolours its node on an open
  * graph page (from the asset's last line of code, as `serve --json` logs it, to the page's node
  * changing, against a plain request from the same page); the 1,000-asset graph page served live,
- * interactive, against the same page opened as a file; and the idle `serve` process's memory with the
- * UI (after pages were served) against `serve --no-ui`.
+ * interactive, against the same page opened as a file. The idle `serve` process is measured in the
+ * serve scenario (`serve-idle.ts`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,6 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium.ts';
 import { duckdagBin, repoRoot, type BenchContext, type BenchRow } from './bench-context.ts';
 import { limitRow } from './limit-row.ts';
-import { ratio } from './stats.ts';
 
 const chain = 8;
 
@@ -57,9 +56,8 @@ async function serve(config: string, dir: string, args: readonly string[]): Prom
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const lines = () => output.split('\n').filter((line) => line.startsWith('{'));
-  // Ready once the UI listens and, with schedules, the first evaluation is done.
-  const ready = args.includes('--no-ui') ? ['"event":"waiting"'] : ['"event":"web_ui"'];
-  while (!ready.every((marker) => lines().some((line) => line.includes(marker)))) {
+  // Ready once the UI listens.
+  while (!lines().some((line) => line.includes('"event":"web_ui"'))) {
     if (child.exitCode !== null) throw new Error(`serve ended: ${output}`);
     await sleep(50);
   }
@@ -73,11 +71,6 @@ async function serve(config: string, dir: string, args: readonly string[]): Prom
       if (child.exitCode === null) await new Promise((resolve) => child.once('close', resolve));
     },
   };
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((one) => one.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
 }
 
 /** Launches the chain for `partition` from the page and returns, per asset, the ms from its last line of code to its node turning green. */
@@ -153,23 +146,6 @@ export async function webUi(context: BenchContext): Promise<BenchRow[]> {
           extra: { updates: latencies.length, maxMs: Math.max(...latencies) },
         }),
       );
-      await sleep(2000);
-      const withUi = rssMiB(served.child.pid!);
-      const plain = await serve(config, dir, ['--no-ui']);
-      await sleep(2000);
-      const withoutUi = rssMiB(plain.child.pid!);
-      await plain.stop();
-      context.log(`  idle RSS: ${withUi.toFixed(1)} MiB with the UI (after ${context.runs} runs and their pages), ${withoutUi.toFixed(1)} MiB with --no-ui`);
-      rows.push({
-        scenario: 'web-ui',
-        case: 'idle serve with the UI, after pages and runs: RSS (MiB, shown as ms)',
-        medianMs: withUi,
-        baseline: 'serve --no-ui, idle',
-        baselineMs: withoutUi,
-        ratio: ratio(withUi, withoutUi),
-        target: '< 100 MiB',
-        met: withUi < 100,
-      });
     } finally {
       await served.stop();
     }

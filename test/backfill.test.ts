@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { parsePartitionSet } from '../core/kernel/partition-set.ts';
 import { fixtureProject } from './support/fixture-project.ts';
-import { scheduledProjectConfig } from './support/scheduled-project.ts';
+import { editAlertCode, scheduledProjectConfig, statesOf } from './support/scheduled-project.ts';
 
 function project(t: TestContext) {
   const fixture = fixtureProject(t, { 'duckdag.config.ts': scheduledProjectConfig({ name: 'daily_alert', cron: '0 12 * * *' }) });
   const sentLog = join(fixture.dir, 'sent.log');
   return {
+    dir: fixture.dir,
     run: (args: readonly string[], env: NodeJS.ProcessEnv = {}) => fixture.run(args, { env: { SENT_LOG: sentLog, ...env } }),
     sent: () => (existsSync(sentLog) ? readFileSync(sentLog, 'utf8').split('\n').filter((line) => line !== '') : []),
   };
@@ -67,6 +68,20 @@ test('--missing runs only the partitions not yet materialized, and a re-run back
   const again = await fixture.run(['materialize', '-p', fiveDays]);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(fixture.sent(), ['2026-11-01', '2026-11-02', '2026-11-04', '2026-11-05', '2026-11-03']);
+});
+
+test('a backfill records code versions: its assets are fresh, and stale once their code changes', async (t) => {
+  const fixture = project(t);
+  assert.equal((await fixture.run(['materialize', '--partition', '2026-11-01..2026-11-02'])).code, 0);
+  assert.deepEqual(statesOf((await fixture.run(['status', '--json'])).stdout), [
+    'alert@2026-11-01: fresh',
+    'alert@2026-11-02: fresh',
+    'sales@2026-11-01: fresh',
+    'sales@2026-11-02: fresh',
+  ]);
+  editAlertCode(fixture.dir);
+  const stale = 'stale (code changed since its last materialization)';
+  assert.deepEqual(statesOf((await fixture.run(['status', '--json'])).stdout), [`alert@2026-11-01: ${stale}`, `alert@2026-11-02: ${stale}`, 'sales@2026-11-01: fresh', 'sales@2026-11-02: fresh']);
 });
 
 test('a backfill --dry-run prints the plan of each partition and runs nothing', async (t) => {

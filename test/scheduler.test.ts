@@ -59,11 +59,12 @@ function scheduledProject(t: TestContext, spec: Partial<ScheduleSpec> = {}) {
   const graph = AssetGraph.build(assets);
   const schedules = resolveSchedules([{ name: 'daily_alert', cron: '0 12 * * *', ...spec }], graph, 'test config');
   const events: SchedulerEvent[] = [];
-  const scheduler = (clock: Clock) =>
+  const scheduler = (clock: Clock, idleBeyondMs?: number) =>
     new Scheduler({
       schedules,
       graph,
       clock,
+      idleBeyondMs,
       concurrency: 2,
       openSession: () => openWarehouseSession({ path, lockTimeoutMs: 2000, command: 'test serve' }, new AssetKinds()),
       onEvent: (event) => events.push(event),
@@ -169,6 +170,26 @@ test('serving runs each tick as the clock reaches it and stops while waiting', a
   assert.deepEqual(project.sent, ['2026-11-24', '2026-11-25', '2026-11-26']);
   const waits = project.events.filter((event) => event.type === 'waiting').map((event) => event.until);
   assert.deepEqual(waits.slice(0, 2), ['2026-11-25T12:00:00.000Z', '2026-11-26T12:00:00.000Z']);
+});
+
+test('serving with idleBeyondMs ends after the tick, saying when the next one is due, when it is further away', async (t) => {
+  const project = scheduledProject(t);
+  const serving = project.scheduler(new TestClock('2026-11-24T12:00:05Z'), 120_000);
+  await serving.start();
+  assert.deepEqual(project.sent, ['2026-11-24']);
+  assert.equal(serving.idleUntil?.toISOString(), '2026-11-25T12:00:00.000Z');
+  assert.equal(serving.stopped, false);
+});
+
+test('serving with idleBeyondMs goes on waiting for a tick closer than that', async (t) => {
+  const project = scheduledProject(t, { cron: '0 * * * * *' });
+  const serving = project.scheduler(new TestClock('2026-11-24T12:00:05Z'), 120_000);
+  const done = serving.start();
+  const finished = () => project.events.filter((event) => event.type === 'tick').length;
+  while (finished() < 3) await new Promise((resolve) => setImmediate(resolve));
+  await serving.stop();
+  await done;
+  assert.equal(serving.idleUntil, null);
 });
 
 function scheduler(project: ReturnType<typeof scheduledProject>, clock: Clock): Scheduler {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { spawn } from 'node:child_process';
 import { duckdagBin, fixtureProject, repoRoot, waitForOutput, type FixtureProject } from './support/fixture-project.ts';
-import { scheduledProjectConfig } from './support/scheduled-project.ts';
+import { editAlertCode, scheduledProjectConfig, statesOf } from './support/scheduled-project.ts';
 import { tempDir } from './support/temp-dir.ts';
 
 const daily = { name: 'daily_alert', cron: '0 12 * * *', timezone: 'UTC', select: '*', partition: 'tick_day' };
@@ -116,6 +116,46 @@ test('while serve waits between ticks, status works from another process, and SI
   const [code] = await once(child, 'close');
   assert.equal(code, 0, stdout);
   assert.equal(fixture.sent().length, 1);
+});
+
+test('serve --once records the code versions of what it runs: its assets are fresh, and stale once their code changes', async (t) => {
+  const fixture = project(t);
+  assert.equal((await fixture.run(['serve', '--once', '--now', '2026-11-24T12:30:00Z'])).code, 0);
+  assert.deepEqual(statesOf((await fixture.run(['status', '--json'])).stdout), ['alert@2026-11-24: fresh', 'sales@2026-11-24: fresh']);
+  editAlertCode(fixture.dir);
+  assert.deepEqual(statesOf((await fixture.run(['status', '--json'])).stdout), [
+    'alert@2026-11-24: stale (code changed since its last materialization)',
+    'sales@2026-11-24: fresh',
+  ]);
+});
+
+test('a long-running serve records the code versions of what its ticks run', async (t) => {
+  const fixture = project(t, { ...daily, cron: '* * * * * *' });
+  const child = fixture.spawn(['serve', '--no-ui']);
+  await waitForOutput(child, 'succeeded (partition');
+  child.kill('SIGTERM');
+  await once(child, 'close');
+  const fresh = statesOf((await fixture.run(['status', '--json'])).stdout);
+  assert.deepEqual(fresh.map((line) => line.replace(/@[\d-]+/, '')), ['alert: fresh', 'sales: fresh']);
+  editAlertCode(fixture.dir);
+  const after = statesOf((await fixture.run(['status', '--json'])).stdout);
+  assert.deepEqual(after.map((line) => line.replace(/@[\d-]+/, '')), ['alert: stale (code changed since its last materialization)', 'sales: fresh']);
+});
+
+test('between distant ticks serve --no-ui keeps no worker and has not loaded DuckDB; SIGTERM then exits 0', async (t) => {
+  const fixture = project(t);
+  const child = fixture.spawn(['serve', '--no-ui']);
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  await waitForOutput(child, 'waiting until');
+  // The worker that ran the tick exits once it has said until when serve is idle.
+  while (readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim() !== '') await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.doesNotMatch(readFileSync(`/proc/${child.pid}/maps`, 'utf8'), /libduckdb/);
+  assert.deepEqual(fixture.sent().length, 1);
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'close');
+  assert.equal(code, 0, stdout);
+  assert.match(stdout, /SIGTERM: stopping between ticks/);
 });
 
 test('serve --once without schedules in the config is a usage error', async (t) => {

@@ -85,7 +85,7 @@ test('a query on an instance of its own is refused while a session writes', asyn
 
 test('a launch from the web UI is refused while a schedule tick writes the warehouse', async (t) => {
   const { access: one } = access(t);
-  const launcher = new RunLauncher({ graph, access: one, resources: {}, concurrency: 1, onRunEvent: () => undefined });
+  const launcher = new RunLauncher({ graph, access: one, resources: {}, codeVersions: new Map(), concurrency: 1, onRunEvent: () => undefined });
   const session = await one.openSession("a schedule's tick");
   assert.throws(
     () => launcher.launch({ select: '*', partition: '2026-11-24' }),

@@ -112,6 +112,40 @@ test('a run cancelled from the page is recorded cancelled and sends no email', a
   assert.equal(served.smtp.received.length, 0);
 });
 
+test("a schedule's run cancelled from its page is recorded cancelled and sends no email", async (t) => {
+  // The SMTP server never greets, so the email asset waits until the run is cancelled; the
+  // schedule's newest past tick is due as serve starts.
+  const served = await servePipeline(t, { smtp: { onConnect: () => undefined }, schedules: true });
+  const page = await newPage();
+  await page.goto(`${served.url}runs`);
+  await page.waitForSelector('table.runs button.cancel');
+  await page.click('table.runs a');
+  await page.waitForSelector('.timeline .bar[data-asset="sales_alert_email"][data-status="running"]');
+
+  await page.click('button.cancel');
+  await page.waitForSelector('h1 .badge[data-status="cancelled"]');
+  assert.equal(await page.locator('table.run-assets tr[data-asset="sales_alert_email"] .badge').textContent(), 'cancelled');
+  assert.equal(await page.locator('button.cancel').count(), 0);
+  await page.goto(`${served.url}runs`);
+  assert.equal(await page.locator('table.ticks .badge').first().textContent(), 'cancelled');
+  assert.equal(served.smtp.received.length, 0);
+});
+
+test("a run's page shows the asset running now as running on its timeline, and follows the run as it goes", async (t) => {
+  // Slow API answers keep raw_listings running a while; the SMTP server never greets, so the email asset runs until the end.
+  const served = await servePipeline(t, { smtp: { onConnect: () => undefined }, apiLatencyMs: 1500 });
+  const runs = await launch(served);
+  await runs.waitForSelector('table.runs a');
+  await runs.click('table.runs a');
+  await runs.waitForSelector('.timeline .bar[data-asset="raw_listings"][data-status="running"]');
+  assert.equal(await runs.locator('table.run-assets tr[data-asset="raw_listings"] .badge').textContent(), 'running');
+
+  // The page is not reloaded from here: it follows the run's events.
+  await runs.waitForSelector('.timeline .bar[data-asset="sales_alert_email"][data-status="running"]');
+  const bars = await runs.locator('.timeline .bar').evaluateAll((found) => found.map((bar) => `${bar.getAttribute('data-asset')} ${bar.getAttribute('data-status')}`));
+  assert.deepEqual(bars.sort(), [...assets.slice(0, -1).map((name) => `${name} materialized`), 'sales_alert_email running'].sort());
+});
+
 test('the CLI reads and writes the warehouse while the web UI is idle', async (t) => {
   const served = await servePipeline(t);
   const page = await newPage();

@@ -22,9 +22,9 @@ const analysisDir = fileURLToPath(new URL('.', import.meta.url));
 
 /** The analysis of the project whose config is at `configPath`, from the cache when still fresh. */
 export async function projectAnalysis(configPath: string): Promise<ProjectAnalysis> {
-  const cachePath = join(dirname(configPath), 'node_modules', '.cache', 'duckdag', `analysis-${createHash('sha256').update(configPath).digest('hex').slice(0, 12)}.json`);
-  const cached = readCache(cachePath);
-  if (cached !== undefined && cached.inputs.every(([path, size, mtimeMs]) => sameStamp(stampOf(path), size, mtimeMs))) return cached.analysis;
+  const cachePath = cachePathOf(configPath);
+  const cached = freshCache(cachePath);
+  if (cached !== undefined) return cached;
   const ownFiles = readdirSync(analysisDir).map((name) => join(analysisDir, name));
   const { analyzeProject } = await import('./analyze-project.ts');
   const startedAt = Date.now();
@@ -38,6 +38,20 @@ export async function projectAnalysis(configPath: string): Promise<ProjectAnalys
     renameSync(temporary, cachePath);
   }
   return run.analysis;
+}
+
+/** The cached analysis of the project if every file it read is unchanged; never runs the analysis. */
+export function cachedProjectAnalysis(configPath: string): ProjectAnalysis | undefined {
+  return freshCache(cachePathOf(configPath));
+}
+
+function cachePathOf(configPath: string): string {
+  return join(dirname(configPath), 'node_modules', '.cache', 'duckdag', `analysis-${createHash('sha256').update(configPath).digest('hex').slice(0, 12)}.json`);
+}
+
+function freshCache(cachePath: string): ProjectAnalysis | undefined {
+  const cached = readCache(cachePath);
+  return cached !== undefined && cached.inputs.every(([path, size, mtimeMs]) => sameStamp(stampOf(path), size, mtimeMs)) ? cached.analysis : undefined;
 }
 
 function readCache(path: string): CachedAnalysis | undefined {

@@ -20,6 +20,9 @@ const metaNames = { url: '__duckdag_import_meta_url', dirname: '__duckdag_import
  */
 const unbundledPackages = ['@duckdb/node-bindings', 'ts-morph'];
 
+/** Builds in progress in this process. */
+let building = 0;
+
 /** Bundled CommonJS code calls `require`, which an ES module must be given. */
 const requireBanner = "import { createRequire as __duckdagCreateRequire } from 'node:module'; const require = __duckdagCreateRequire(import.meta.url);";
 
@@ -53,7 +56,14 @@ export async function compiledBuild({ cacheDir, name, root, packages, settings, 
         });
         const shared = compileOptions(loaded, packages, root);
         const esbuild = await import('esbuild');
-        await esbuild.build({ ...shared, ...options, outdir, plugins: [...(options.plugins ?? []), ...(shared.plugins ?? [])] });
+        building += 1;
+        try {
+          await esbuild.build({ ...shared, ...options, outdir, plugins: [...(options.plugins ?? []), ...(shared.plugins ?? [])] });
+        } finally {
+          building -= 1;
+          // esbuild's service process would otherwise live (some 15 MB) as long as this one, a `serve` for days.
+          if (building === 0) await esbuild.stop();
+        }
         return loaded;
       },
       { requires },

@@ -19,6 +19,7 @@ import { cancelOnSignal } from './cancel-on-signal.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { exitCodeOf } from './exit-code.ts';
 import { createProgressView, describePlan, type ProgressView } from './progress-view.ts';
+import { projectCodeVersions } from './project-staleness.ts';
 
 export interface BackfillArgs extends GlobalOptions {
   readonly select: string;
@@ -60,6 +61,7 @@ export async function runBackfill(session: CliSession, args: BackfillArgs): Prom
     for (const plan of plans) io.stdout.write(`${describePlan(plan)}\n`);
     return;
   }
+  const codeVersions = await projectCodeVersions(config, io);
   const result = await cancelOnSignal(io, (signal) =>
     session.withStore(config, 'duckdag materialize (backfill)', async (store) => {
       const { done } = await whatIsStored(config, store, assets, keys, args);
@@ -76,6 +78,7 @@ export async function runBackfill(session: CliSession, args: BackfillArgs): Prom
           force: args.force,
           concurrency: config.concurrency,
           resources: config.resources,
+          codeVersions,
           signal,
           onEvent: (event) => view?.onEvent(event),
           onBackfillEvent: async (event) => {

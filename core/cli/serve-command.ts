@@ -10,8 +10,19 @@ import type { Argv } from 'yargs';
 import { ConfigError } from '../kernel/errors.ts';
 import type { ResolvedConfig } from '../project/duckdag-config.ts';
 import type { RunEvent } from '../runtime/run-result.ts';
+import type { WorkerIdle } from './serve-supervisor.ts';
+import type { ScheduledRuns } from './web/web-server.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
+
+interface ServeArgs extends GlobalOptions {
+  readonly once: boolean;
+  readonly concurrency?: number;
+  readonly ui: boolean;
+  readonly port?: number;
+  readonly host: string;
+  readonly worker?: string;
+}
 
 export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
   return cli.command(
@@ -24,92 +35,131 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
         .option('concurrency', { alias: 'c', type: 'number', describe: 'Most assets running at once within a run (default: number of cores)' })
         .option('ui', { type: 'boolean', default: true, describe: 'Serve the web UI (--no-ui: schedules only)' })
         .option('port', { type: 'number', describe: 'Port of the web UI (default: 3000, or the next free one)' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: `Address the web UI listens on; beyond loopback it needs a token (${tokenVariable}, or one made and printed at start)` }),
+        .option('host', { type: 'string', default: '127.0.0.1', describe: `Address the web UI listens on; beyond loopback it needs a token (${tokenVariable}, or one made and printed at start)` })
+        // A worker of `serve --no-ui` (serve-supervisor.ts): `first` logs the start, `again` does not.
+        .option('worker', { type: 'string', choices: ['first', 'again'], hidden: true }),
     async (args) => {
       const now = args.now === undefined ? undefined : parseNow(args.now, args.once);
-      const config = await session.config(args, args.concurrency);
-      const ui = args.ui && !args.once;
-      if (config.schedules.length === 0 && !ui) {
-        throw new ConfigError(
-          'DUCKDAG_NO_SCHEDULES',
-          `config ${config.configPath} declares no schedules; add schedules: [{ name, cron, select }] to defineConfig (see README, "Run it every day")`,
-        );
+      if (!args.once && !args.ui && args.worker === undefined) {
+        const [{ superviseServeWorkers }, { serveLog }] = await Promise.all([import('./serve-supervisor.ts'), import('./serve-log.ts')]);
+        session.exitCode = await superviseServeWorkers(process.argv.slice(2), serveLog(session.io, args.json));
+        return;
       }
-      const port = args.port === undefined ? null : checkPort(args.port);
-      const [{ Scheduler }, { systemClock }, { openWarehouseSession }, { serveLog }] = await Promise.all([
-        import('../runtime/scheduler.ts'),
-        import('../runtime/clock.ts'),
-        import('../../storage/warehouse-session.ts'),
-        import('./serve-log.ts'),
-      ]);
-      const clock = now === undefined ? systemClock : { ...systemClock, now: () => now };
-      const log = serveLog(session.io, args.json);
-      const web = ui ? await webParts(config, await (await import('./project-staleness.ts')).projectCodeVersions(config, session.io), (event) => {
-        log.onRunEvent(event);
-        log.onLaunchedRunEvent(event);
-      }) : null;
-      const onRunEvent = (event: RunEvent) => {
-        log.onRunEvent(event);
-        web?.live.onRunEvent(event);
-      };
-      const scheduler = new Scheduler({
-        schedules: config.schedules,
-        graph: config.graph,
-        openSession: () =>
-          web === null
-            ? openWarehouseSession({ path: config.warehousePath, lockTimeoutMs: config.lockTimeoutMs, command: 'duckdag serve', duckdb: config.duckdb }, config.kinds)
-            : web.access.openSession("a schedule's tick"),
-        resources: config.resources,
-        concurrency: config.concurrency,
-        clock,
-        onEvent: log.onEvent,
-        onRunEvent,
-      });
-      const stopping = new AbortController();
-      let cancelledLaunch = false;
-      const stop = (signal: NodeJS.Signals) => {
-        if (stopping.signal.aborted) process.exit(ExitCode.cancelled);
-        stopping.abort();
-        log.stopping(signal, ': a run in progress is cancelled, no new tick starts (again to exit now)');
-        void scheduler.stop();
-        cancelledLaunch = web?.launcher.cancelAll() ?? false;
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      if (args.worker === undefined) {
+        await serveHere(session, args, now, false);
+        return;
+      }
+      // The process that started this worker ended without stopping it (killed): end as abruptly.
+      const orphaned = () => process.kill(process.pid, 'SIGKILL');
+      process.on('disconnect', orphaned);
       try {
-        log.started(
-          { pid: process.pid, warehouse: config.warehousePath, once: args.once },
-          scheduler.nextTicks(clock.now()).map(({ tickAt }, index) => ({ schedule: config.schedules[index]!, nextTickAt: tickAt })),
-        );
-        if (args.once) {
-          const outcomes = await scheduler.runOnce();
-          if (outcomes.length === 0) log.nothingDue();
-          session.exitCode = outcomes.some((tick) => tick.status === 'cancelled')
-            ? ExitCode.cancelled
-            : outcomes.some((tick) => tick.status === 'failed')
-              ? ExitCode.assetFailed
-              : ExitCode.ok;
-        } else {
-          const server = web === null ? null : await web.serve(args.host, port, session.io.env);
-          if (server !== null) log.webUi(server.address, server.tokenFrom);
-          try {
-            await Promise.all([
-              config.schedules.length === 0 ? null : scheduler.start(),
-              new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })),
-            ]);
-            await web?.access.close();
-          } finally {
-            await server?.close();
-          }
-          session.exitCode = scheduler.cancelledRun || cancelledLaunch ? ExitCode.cancelled : ExitCode.ok;
-        }
-        log.stopped(session.exitCode);
+        await serveHere(session, args, now, true);
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        // Its channel to serve would keep the worker alive.
+        process.off('disconnect', orphaned);
+        if (process.connected) process.disconnect();
       }
     },
   );
+}
+
+/** Serves in this process: the schedules (a worker's until they are far away) and the web UI, or once. */
+async function serveHere(session: CliSession, args: ServeArgs, now: Date | undefined, worker: boolean): Promise<void> {
+  const config = await session.config(args, args.concurrency);
+  const ui = args.ui && !args.once;
+  if (config.schedules.length === 0 && !ui) {
+    throw new ConfigError(
+      'DUCKDAG_NO_SCHEDULES',
+      `config ${config.configPath} declares no schedules; add schedules: [{ name, cron, select }] to defineConfig (see README, "Run it every day")`,
+    );
+  }
+  const port = args.port === undefined ? null : checkPort(args.port);
+  const [{ Scheduler }, { systemClock }, { openWarehouseSession }, { serveLog }, { projectCodeVersions }, { workerIdleBeyondMs }] = await Promise.all([
+    import('../runtime/scheduler.ts'),
+    import('../runtime/clock.ts'),
+    import('../../storage/warehouse-session.ts'),
+    import('./serve-log.ts'),
+    import('./project-staleness.ts'),
+    import('./serve-supervisor.ts'),
+  ]);
+  const clock = now === undefined ? systemClock : { ...systemClock, now: () => now };
+  const log = serveLog(session.io, args.json);
+  // The versions of the code this process loaded, recorded with every run it makes: an edit made
+  // while it serves takes effect (and counts) only once serve restarts with it.
+  const codeVersions = await projectCodeVersions(config, session.io, { inChildProcess: !args.once });
+  const web = ui ? await webParts(config, codeVersions, (event) => {
+    log.onRunEvent(event);
+    log.onLaunchedRunEvent(event);
+  }) : null;
+  const onRunEvent = (event: RunEvent) => {
+    log.onRunEvent(event);
+    web?.live.onRunEvent(event);
+  };
+  const scheduler = new Scheduler({
+    schedules: config.schedules,
+    graph: config.graph,
+    openSession: () =>
+      web === null
+        ? openWarehouseSession({ path: config.warehousePath, lockTimeoutMs: config.lockTimeoutMs, command: 'duckdag serve', duckdb: config.duckdb }, config.kinds)
+        : web.access.openSession("a schedule's tick"),
+    resources: config.resources,
+    codeVersions,
+    concurrency: config.concurrency,
+    clock,
+    onEvent: log.onEvent,
+    onRunEvent,
+    idleBeyondMs: worker ? workerIdleBeyondMs : undefined,
+  });
+  const stopping = new AbortController();
+  let cancelledLaunch = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping.signal.aborted) process.exit(ExitCode.cancelled);
+    stopping.abort();
+    log.stopping(signal, ': a run in progress is cancelled, no new tick starts (again to exit now)');
+    void scheduler.stop();
+    cancelledLaunch = web?.launcher.cancelAll() ?? false;
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    if (args.worker !== 'again') log.started(
+      { pid: process.pid, warehouse: config.warehousePath, once: args.once },
+      scheduler.nextTicks(clock.now()).map(({ tickAt }, index) => ({ schedule: config.schedules[index]!, nextTickAt: tickAt })),
+    );
+    if (args.once) {
+      const outcomes = await scheduler.runOnce();
+      if (outcomes.length === 0) log.nothingDue();
+      session.exitCode = outcomes.some((tick) => tick.status === 'cancelled')
+        ? ExitCode.cancelled
+        : outcomes.some((tick) => tick.status === 'failed')
+          ? ExitCode.assetFailed
+          : ExitCode.ok;
+    } else {
+      const server = web === null ? null : await web.serve(args.host, port, session.io.env, scheduler);
+      if (server !== null) log.webUi(server.address, server.tokenFrom);
+      try {
+        await Promise.all([
+          config.schedules.length === 0 ? null : scheduler.start(),
+          // Without the UI (a worker), serving also ends when the next tick is far away.
+          web === null ? null : new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })),
+        ]);
+        await web?.access.close();
+      } finally {
+        await server?.close();
+      }
+      session.exitCode = scheduler.cancelledRun || cancelledLaunch ? ExitCode.cancelled : ExitCode.ok;
+      const idleUntil = scheduler.idleUntil;
+      if (worker && idleUntil !== null && !stopping.signal.aborted && process.send !== undefined) {
+        const idle: WorkerIdle = { type: 'idle_until', until: idleUntil.toISOString() };
+        await new Promise<void>((resolve) => process.send!(idle, undefined, undefined, () => resolve()));
+        return;
+      }
+    }
+    log.stopped(session.exitCode);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 /** The environment variable holding the web UI's token when it listens beyond loopback. */
@@ -129,17 +179,18 @@ async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string
     graph: config.graph,
     access,
     resources: config.resources,
+    codeVersions,
     concurrency: config.concurrency,
     onRunEvent: (event) => {
       logRunEvent(event);
       live.onRunEvent(event);
     },
   });
-  const serve = async (host: string, port: number | null, env: NodeJS.ProcessEnv) => {
+  const serve = async (host: string, port: number | null, env: NodeJS.ProcessEnv, scheduler: ScheduledRuns) => {
     const loopback = ['127.0.0.1', '::1', 'localhost'].includes(host);
     const fromEnv = env[tokenVariable]?.trim() || null;
     const token = loopback ? null : (fromEnv ?? randomBytes(24).toString('base64url'));
-    const server = await startWebUi({ config, codeVersions, access, live, launcher, host, port, token });
+    const server = await startWebUi({ config, codeVersions, access, live, launcher, scheduler, host, port, token });
     const tokenFrom: 'none' | 'env' | 'made' = token === null ? 'none' : fromEnv !== null ? 'env' : 'made';
     // A token made here is shown once, in the address to open; one from the environment never is.
     const address = tokenFrom === 'made' ? `${server.url}?token=${token}` : server.url;

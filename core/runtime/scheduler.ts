@@ -3,7 +3,8 @@
  * tick history which ticks are due, runs each through the plan and the executor, records the
  * outcome, and closes the warehouse again, so other commands can use it while it waits. A schedule
  * runs each partition at most once (the tick store's claim); a tick whose partition is already
- * materialized is recorded skipped. `stop()` cancels a run in progress and ends the wait.
+ * materialized is recorded skipped. `stop()` cancels a run in progress and ends the wait; `cancelRun()`
+ * cancels the run alone.
  */
 import type { AssetGraph } from '../kernel/asset-graph.ts';
 import { describeError, DuckdagError, WarehouseBusyError } from '../kernel/errors.ts';
@@ -46,6 +47,8 @@ export interface SchedulerOptions {
   /** Opens the warehouse for one evaluation; rejects with `WarehouseBusyError` when another process holds it. */
   readonly openSession: () => Promise<WarehouseSession>;
   readonly resources?: ResourceValues;
+  /** Each asset's code version, recorded with its materializations as `materialize` does. */
+  readonly codeVersions?: ReadonlyMap<string, string>;
   /** Most assets running at once within a run. */
   readonly concurrency: number;
   readonly clock?: Clock;
@@ -54,6 +57,11 @@ export interface SchedulerOptions {
   readonly onRunEvent?: (event: RunEvent) => void;
   /** Longest wait between two looks at the clock, so a machine waking from sleep catches up soon after. @default 60000 */
   readonly maxSleepMs?: number;
+  /**
+   * When the next tick is further away than this after an evaluation, serving ends instead of
+   * waiting (`idleUntil` says until when), so the process can let go of what it holds meanwhile.
+   */
+  readonly idleBeyondMs?: number;
   /** Wait before trying a busy warehouse again (opening it already waits its lock timeout). @default 1000 */
   readonly busyRetryMs?: number;
 }
@@ -64,6 +72,9 @@ export class Scheduler {
   readonly #stop = new AbortController();
   #serving: Promise<void> | null = null;
   #cancelledRun = false;
+  /** The run in progress and what cancels it alone. */
+  #running: { readonly runId: string; readonly controller: AbortController } | null = null;
+  #idleUntil: Date | null = null;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -79,6 +90,23 @@ export class Scheduler {
     return this.#stop.signal.aborted;
   }
 
+  /** When serving ended because the next tick was further than `idleBeyondMs`: that tick's time. */
+  get idleUntil(): Date | null {
+    return this.#idleUntil;
+  }
+
+  /** The id of the run a tick has in progress, or `null`. */
+  get runningRunId(): string | null {
+    return this.#running?.runId ?? null;
+  }
+
+  /** Cancels the run in progress if it is `runId` (its tick is recorded `cancelled`; later ticks still run); whether it was. */
+  cancelRun(runId: string): boolean {
+    if (this.#running?.runId !== runId) return false;
+    this.#running.controller.abort();
+    return true;
+  }
+
   /** The next tick of each schedule after `now`. */
   nextTicks(now: Date = this.#clock.now()): { readonly schedule: string; readonly tickAt: Date | null }[] {
     return this.#options.schedules.map((schedule) => ({ schedule: schedule.name, tickAt: nextTickAt(schedule, now) }));
@@ -89,7 +117,10 @@ export class Scheduler {
     return this.#evaluate(this.#clock.now());
   }
 
-  /** Serves until `stop()`: evaluates now, then at every tick. Resolves once stopped; a second call returns the same promise. */
+  /**
+   * Serves until `stop()` (or, with `idleBeyondMs`, until the next tick is that far away): evaluates
+   * now, then at every tick. Resolves once ended; a second call returns the same promise.
+   */
   start(): Promise<void> {
     this.#serving ??= this.#serve();
     return this.#serving;
@@ -102,7 +133,7 @@ export class Scheduler {
   }
 
   async #serve(): Promise<void> {
-    const { maxSleepMs = 60_000, busyRetryMs = 1000 } = this.#options;
+    const { maxSleepMs = 60_000, busyRetryMs = 1000, idleBeyondMs = Number.POSITIVE_INFINITY } = this.#options;
     const signal = this.#stop.signal;
     let evaluateAt = Number.NEGATIVE_INFINITY;
     while (!signal.aborted) {
@@ -117,6 +148,10 @@ export class Scheduler {
           continue;
         }
         evaluateAt = this.#announceWait(now);
+        if (Number.isFinite(evaluateAt) && evaluateAt - this.#clock.now().getTime() > idleBeyondMs) {
+          this.#idleUntil = new Date(evaluateAt);
+          return;
+        }
       }
       const wait = Math.min(maxSleepMs, Math.max(0, evaluateAt - this.#clock.now().getTime()));
       if (!signal.aborted) await this.#clock.sleep(wait, signal);
@@ -180,25 +215,30 @@ export class Scheduler {
     }
     const request = { select: schedule.select, exclude: schedule.exclude ?? undefined, partitionKey: tick.partitionKey };
     const runId = newRunId();
+    const controller = new AbortController();
     let result: RunResult;
     try {
       const plan = await buildPlan(graph, request, session.store);
       await session.ticks.recordRun(tick, runId);
       this.#told(outcome(TickStatus.started, null, runId));
+      this.#running = { runId, controller };
       result = await executePlan(plan, graph, session.store, {
         runId,
         force: false,
         concurrency: this.#options.concurrency,
         resources: this.#options.resources,
-        signal: this.#stop.signal,
+        codeVersions: this.#options.codeVersions,
+        signal: AbortSignal.any([this.#stop.signal, controller.signal]),
         onEvent: this.#options.onRunEvent,
       });
     } catch (error) {
       // The plan or the config refused the run before it started (an upstream never materialized, a missing resource).
       if (!(error instanceof DuckdagError)) throw error;
       return ended(TickStatus.failed, describeError(error));
+    } finally {
+      this.#running = null;
     }
-    if (result.status === RunStatus.cancelled) this.#cancelledRun = true;
+    if (result.status === RunStatus.cancelled && this.#stop.signal.aborted) this.#cancelledRun = true;
     const failed = result.assets.filter((asset) => asset.status === MaterializationStatus.failed);
     const reason = failed.length === 0 ? null : failed.map((asset) => asset.error ?? asset.asset).join('; ');
     // A run the executor returns has ended: never `running`.

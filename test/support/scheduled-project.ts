@@ -3,6 +3,8 @@
  * waits for the run to be cancelled when HOLD=1) → `alert` (a value that "sends" at most once per
  * day by appending the day to SENT_LOG, and hangs after sending when HOLD_AFTER_SEND=1).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { coreIndex } from './fixture-project.ts';
 
 export function scheduledProjectConfig(schedule: Record<string, unknown>): string {
@@ -40,4 +42,17 @@ const alert = valueAsset({
 });
 export default defineConfig({ assets: [sales, alert], schedules: [${JSON.stringify(schedule)}] });
 `;
+}
+
+/** Changes the code of `alert` in the project's config (what it returns), as a person editing it would. */
+export function editAlertCode(dir: string): void {
+  const path = join(dir, 'duckdag.config.ts');
+  writeFileSync(path, readFileSync(path, 'utf8').replace('{ sentFor: ctx.partitionKey }', '{ sentOn: ctx.partitionKey }'));
+}
+
+/** Each asset's state at each partition in `status --json`, as `asset@partition: state (causes)`. */
+export function statesOf(statusJson: string): string[] {
+  return (JSON.parse(statusJson) as { asset: string; partition_key: string; state: string; causes: string }[]).map(
+    (row) => `${row.asset}@${row.partition_key}: ${row.state}${row.causes === '' ? '' : ` (${row.causes})`}`,
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * The MercadoLibre pipeline served by `duckdag serve` (the real CLI, in a child process) with its
  * web UI on a free loopback port, against a fake MercadoLibre API and a real SMTP server; its config
- * is the repository's without schedules, so nothing runs unless a test launches it.
+ * is the repository's, without schedules (nothing runs unless a test launches it) unless `schedules`.
  */
 import { once } from 'node:events';
 import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
@@ -35,12 +35,12 @@ export interface ServedPipeline {
 
 export async function servePipeline(
   t: TestContext,
-  options: { smtp?: SMTPServerOptions; args?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+  options: { smtp?: SMTPServerOptions; args?: readonly string[]; env?: NodeJS.ProcessEnv; schedules?: boolean; apiLatencyMs?: number } = {},
 ): Promise<ServedPipeline> {
-  const api = await startFakeApi(t, listingsWithMarkup);
+  const api = await startFakeApi(t, { ...listingsWithMarkup, latencyMs: options.apiLatencyMs });
   const smtp = await startSmtpServer(t, null, options.smtp ?? {});
   const project = fixtureProject(t, {
-    'duckdag.config.ts': `import config from ${JSON.stringify(join(repoRoot, 'pipeline.config.ts'))};\nexport default { ...config, schedules: [] };\n`,
+    'duckdag.config.ts': `import config from ${JSON.stringify(join(repoRoot, 'pipeline.config.ts'))};\nexport default ${options.schedules === true ? 'config' : '{ ...config, schedules: [] }'};\n`,
   });
   // The compiled config imports the pipeline's packages from beside it.
   mkdirSync(join(project.dir, 'node_modules'));

@@ -18,7 +18,7 @@ const previewRows = 50;
 const recentShown = 20;
 
 /** The page of asset `name` of `graph` for `requested` (default: its latest partition); `connection` is `null` before the warehouse exists. */
-export async function assetPage(graph: AssetGraph, name: string, connection: WarehouseConnection | null, requested: string | null): Promise<string> {
+export async function assetPage(graph: AssetGraph, name: string, connection: WarehouseConnection | null, requested: string | null, liveSince: number): Promise<string> {
   const asset = graph.get(name);
   const partitioned = asset.partitions !== null;
   const read = (partitionKey: string) => (connection === null ? null : readAssetHistory(connection, { partitionKey, days: 1, recent: recentShown }));
@@ -52,7 +52,7 @@ ${latest === null ? html`<p class="empty">Not materialized${partitionKey === nul
 ${preview}
 <h2>Recent materializations</h2>
 ${recent.length === 0 ? html`<p class="empty">None.</p>` : recentTable(recent)}`;
-  return webPage({ title: name, current: '', body, live: true });
+  return webPage({ title: name, current: '', body, live: { events: ['run'], since: liveSince } });
 }
 
 function strip(name: string, days: readonly string[], statuses: ReadonlyMap<string, string>): Html {

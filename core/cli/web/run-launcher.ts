@@ -45,6 +45,8 @@ export interface RunLauncherOptions {
   readonly graph: AssetGraph;
   readonly access: WarehouseAccess;
   readonly resources: ResourceValues;
+  /** Each asset's code version, recorded with its materializations. */
+  readonly codeVersions: ReadonlyMap<string, string>;
   readonly concurrency: number;
   readonly onRunEvent: (event: RunEvent) => void;
 }
@@ -111,6 +113,18 @@ export class RunLauncher {
     return true;
   }
 
+  /** The run in progress of each launch running now. */
+  get runningRunIds(): string[] {
+    return this.#launches.filter((launch) => launch.status === 'running' && launch.runIds.length > 0).map((launch) => launch.runIds.at(-1)!);
+  }
+
+  /** Cancels the launch whose run in progress is `runId` (with the partitions after it); whether there was one. */
+  cancelRun(runId: string): boolean {
+    const launch = this.#launches.find((one) => one.status === 'running' && one.runIds.at(-1) === runId);
+    launch?.controller.abort();
+    return launch !== undefined;
+  }
+
   /** Cancels every launch in progress; whether there was one. */
   cancelAll(): boolean {
     const running = this.#launches.filter((launch) => launch.status === 'waiting' || launch.status === 'running');
@@ -119,7 +133,7 @@ export class RunLauncher {
   }
 
   async #run(launch: Launch): Promise<void> {
-    const { graph, access, resources, concurrency, onRunEvent } = this.#options;
+    const { graph, access, resources, codeVersions, concurrency, onRunEvent } = this.#options;
     const label = `a run launched from the web UI (${launch.request.select}, partition ${launch.request.partition})`;
     try {
       const session = await access.openSession(label);
@@ -133,6 +147,7 @@ export class RunLauncher {
           force: false,
           concurrency,
           resources,
+          codeVersions,
           signal: launch.controller.signal,
           onEvent: (event) => {
             if (event.type === 'run_started') launch.runIds.push(event.runId);

@@ -9,17 +9,24 @@ import type { WarehouseConnection } from '../../../storage/warehouse-access.ts';
 const shownRuns = 50;
 const shownTicks = 30;
 
-export async function runsPage(connection: WarehouseConnection | null, launches: readonly Launch[], writer: string | null): Promise<string> {
+/** The page; `cancellable` are the runs in progress this server can cancel, `liveSince` the live feed's number now. */
+export async function runsPage(
+  connection: WarehouseConnection | null,
+  launches: readonly Launch[],
+  writer: string | null,
+  cancellable: ReadonlySet<string>,
+  liveSince: number,
+): Promise<string> {
   const runs = connection === null ? null : await recentRuns(connection, shownRuns);
   const ticks = connection === null ? null : await recentTicks(connection, shownTicks);
   const body = html`<h1>Runs</h1>
 ${writer === null ? html`<p class="muted">Nothing is writing the warehouse.</p>` : html`<p class="notice">Writing the warehouse now: ${writer}</p>`}
 ${launches.length === 0 ? '' : html`<h2>Launched from this page</h2>${launchTable(launches)}`}
 <h2>Recent runs</h2>
-${runs === null || runs.rows.length === 0 ? html`<p class="empty">No run yet.</p>` : runTable(runs.columns, runs.rows)}
+${runs === null || runs.rows.length === 0 ? html`<p class="empty">No run yet.</p>` : runTable(runs.columns, runs.rows, cancellable)}
 <h2>Schedule ticks</h2>
 ${ticks === null || ticks.rows.length === 0 ? html`<p class="empty">No tick yet.</p>` : tickTable(ticks.columns, ticks.rows)}`;
-  return webPage({ title: 'Runs', current: '/runs', body, live: true });
+  return webPage({ title: 'Runs', current: '/runs', body, live: { events: ['run'], since: liveSince } });
 }
 
 function launchTable(launches: readonly Launch[]): Html {
@@ -34,17 +41,19 @@ function launchTable(launches: readonly Launch[]): Html {
   )}</tbody></table>`;
 }
 
-function runTable(columns: readonly string[], rows: readonly (readonly unknown[])[]): Html {
+function runTable(columns: readonly string[], rows: readonly (readonly unknown[])[], cancellable: ReadonlySet<string>): Html {
   const at = (name: string) => columns.indexOf(name);
   const counts = ['materialized', 'skipped', 'failed', 'check_failed', 'upstream_failed', 'cancelled'];
-  return html`<table class="data runs"><thead><tr><th>run</th><th>status</th><th>partition</th><th>selection</th><th>schedule</th><th>started</th><th>duration</th><th>assets</th></tr></thead><tbody>${rows.map((row) => {
+  return html`<table class="data runs"><thead><tr><th>run</th><th>status</th><th>partition</th><th>selection</th><th>schedule</th><th>started</th><th>duration</th><th>assets</th><th></th></tr></thead><tbody>${rows.map((row) => {
     const runId = String(row[at('run_id')]);
     const outcomes = counts.filter((name) => Number(row[at(name)]) > 0).map((name) => `${Number(row[at(name)])} ${name.replaceAll('_', ' ')}`);
     return html`<tr data-run="${runId}"><td><a href="/runs/${encodeURIComponent(runId)}">${runId}</a></td><td>${statusBadge(String(row[at('status')]))}</td><td>${cellText(
       row[at('partition_key')],
     )}</td><td>${cellText(row[at('selection')])}</td><td>${cellText(row[at('schedule')])}</td><td>${cellText(row[at('started_at')])}</td><td class="number">${formatDuration(
       row[at('duration_ms')],
-    )}</td><td>${outcomes.join(', ')}</td></tr>`;
+    )}</td><td>${outcomes.join(', ')}</td><td>${
+      cancellable.has(runId) ? html`<form method="post" action="/runs/${encodeURIComponent(runId)}/cancel"><button type="submit" class="cancel">Cancel</button></form>` : ''
+    }</td></tr>`;
   })}</tbody></table>`;
 }
 

@@ -17,7 +17,17 @@ export function navBar(current: string): Html {
   )}</nav>`;
 }
 
-export function webPage(options: { title: string; current: string; body: Html; live?: boolean }): string {
+/**
+ * How a page follows the live feed: it reloads on `events` (`run` when a run starts or ends,
+ * `statuses` when an asset starts or finishes) numbered after `since`, the feed's number when the
+ * page was made, so it misses nothing that happened before its feed connected.
+ */
+export interface LiveReload {
+  readonly events: readonly ('run' | 'statuses')[];
+  readonly since: number;
+}
+
+export function webPage(options: { title: string; current: string; body: Html; live?: LiveReload }): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -25,7 +35,7 @@ export function webPage(options: { title: string; current: string; body: Html; l
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · duckdag</title>
 <link rel="stylesheet" href="/static/web-ui.css">
-${options.live === true ? html`<script src="/static/live-reload.js" defer></script>` : ''}
+${options.live === undefined ? '' : html`<script src="/static/live-reload.js" data-events="${options.live.events.join(' ')}" data-since="${options.live.since}" defer></script>`}
 </head>
 <body>
 ${navBar(options.current)}

@@ -31,11 +31,19 @@ export interface WebUiOptions {
   readonly access: WarehouseAccess;
   readonly live: LiveEvents;
   readonly launcher: RunLauncher;
+  /** The schedules' run in progress, which a page can cancel. */
+  readonly scheduler: ScheduledRuns;
   readonly host: string;
   /** `null`: 3000, or the next free port after it. */
   readonly port: number | null;
   /** Required on every request when set. */
   readonly token: string | null;
+}
+
+/** What the web UI needs of the scheduler: its run in progress, and cancelling it. */
+export interface ScheduledRuns {
+  readonly runningRunId: string | null;
+  cancelRun(runId: string): boolean;
 }
 
 export interface WebUi {
@@ -145,7 +153,8 @@ async function handle(options: WebUiOptions, guard: GuardOptions, request: Incom
 }
 
 async function route(options: WebUiOptions, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-  const { config, access, live, launcher } = options;
+  const { config, access, live, launcher, scheduler } = options;
+  const cancellable = () => new Set([...launcher.runningRunIds, ...(scheduler.runningRunId === null ? [] : [scheduler.runningRunId])]);
   const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
   const path = url.pathname;
   const read = <T>(work: (connection: WarehouseConnection | null) => Promise<T>) => readOrEmpty(access, work);
@@ -185,16 +194,24 @@ async function route(options: WebUiOptions, request: IncomingMessage, response: 
   }
   if (path === '/runs') {
     only('GET');
-    sendPage(response, 200, await read((connection) => runsPage(connection, launcher.launches, access.writer)));
+    sendPage(response, 200, await read((connection) => runsPage(connection, launcher.launches, access.writer, cancellable(), live.version)));
     return;
   }
   const runMatch = /^\/runs\/([^/]+)$/.exec(path);
   if (runMatch !== null) {
     only('GET');
     const runId = decodeURIComponent(runMatch[1]!);
-    const page = await read(async (connection) => (connection === null ? null : runPage(connection, runId, live.planOf(runId))));
+    const page = await read(async (connection) => (connection === null ? null : runPage(connection, runId, { plan: live.planOf(runId), running: live.runningAssets(runId), cancellable: cancellable().has(runId), since: live.version })));
     if (page === null) throw new HttpError(404, `no run ${runId} in the warehouse`);
     sendPage(response, 200, page);
+    return;
+  }
+  const runCancelMatch = /^\/runs\/([^/]+)\/cancel$/.exec(path);
+  if (runCancelMatch !== null) {
+    only('POST');
+    const runId = decodeURIComponent(runCancelMatch[1]!);
+    if (!scheduler.cancelRun(runId) && !launcher.cancelRun(runId)) throw new HttpError(409, `run ${runId} is not running in this server`);
+    seeOther(response, `/runs/${encodeURIComponent(runId)}`);
     return;
   }
   const cancelMatch = /^\/launches\/(\d+)\/cancel$/.exec(path);
@@ -210,7 +227,7 @@ async function route(options: WebUiOptions, request: IncomingMessage, response: 
     const name = decodeURIComponent(assetMatch[1]!);
     if (!config.graph.has(name)) throw new HttpError(404, `no asset ${name} in the project`);
     const requested = partition();
-    sendPage(response, 200, await read((connection) => assetPage(config.graph, name, connection, requested)));
+    sendPage(response, 200, await read((connection) => assetPage(config.graph, name, connection, requested, live.version)));
     return;
   }
   if (path === '/launch' && method === 'GET') {

@@ -1,0 +1,194 @@
+/**
+ * Scenario 7: `duckdag serve` between ticks and on time. How late a due tick is evaluated, at the
+ * point where its run starts (a per-second schedule, many ticks), against a plain Node timer armed
+ * for the same kind of moment; and
+ * the idle process, after its first tick (and, with the UI, after its pages were served): its RSS
+ * against an idle bare Node, and the CPU it uses while it waits.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { scheduledProjectConfig } from '../test/support/scheduled-project.ts';
+import { duckdagBin, type BenchContext, type BenchRow } from './bench-context.ts';
+import { limitRow } from './limit-row.ts';
+import { median, ratio } from './stats.ts';
+
+/** How long a process is watched once idle. */
+const idleWindowMs = 5000;
+
+function project(dir: string, cron: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module", "private": true }\n');
+  writeFileSync(join(dir, 'duckdag.config.ts'), scheduledProjectConfig({ name: 'bench', cron, select: '*', partition: 'tick_day' }));
+  return join(dir, 'duckdag.config.ts');
+}
+
+interface Served {
+  readonly child: ChildProcess;
+  events(): { event: string; time: string; [field: string]: unknown }[];
+  stop(): Promise<void>;
+}
+
+function startServe(dir: string, args: readonly string[]): Served {
+  const child = spawn(process.execPath, [duckdagBin, '--config', join(dir, 'duckdag.config.ts'), 'serve', '--json', ...args], {
+    cwd: dir,
+    env: { ...process.env, SENT_LOG: join(dir, 'sent.log') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    child,
+    events: () => output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { event: string; time: string }),
+    stop: async () => {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('close', resolve));
+    },
+  };
+}
+
+async function until(served: Served, done: () => boolean): Promise<void> {
+  while (!done()) {
+    if (served.child.exitCode !== null) throw new Error(`serve ended: ${JSON.stringify(served.events())}`);
+    await sleep(50);
+  }
+}
+
+/** Resident memory (VmRSS) in MiB and CPU time used so far in ms, from /proc. */
+function usage(pid: number): { rssMiB: number; cpuMs: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  // Fields 14 and 15 of /proc/PID/stat (after the command's closing parenthesis): user and system time in clock ticks of 10 ms.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { rssMiB: rssKiB / 1024, cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
+}
+
+/** RSS at the end of an idle window and the CPU used during it. */
+async function idle(pid: number): Promise<{ rssMiB: number; cpuMs: number }> {
+  const before = usage(pid);
+  await sleep(idleWindowMs);
+  const after = usage(pid);
+  return { rssMiB: after.rssMiB, cpuMs: after.cpuMs - before.cpuMs };
+}
+
+/**
+ * From each due tick's time to its outcome, over `count` ticks of a per-second schedule: the first
+ * (a catch-up at start) runs the day's partition, the later ones find it taken and are recorded
+ * skipped at the point where a run would start (left out: the first, which waited for serve to start).
+ */
+async function tickLateness(context: BenchContext, count: number): Promise<number[]> {
+  const dir = join(context.workDir, 'serve-ticks');
+  project(dir, '* * * * * *');
+  const served = startServe(dir, ['--no-ui']);
+  const ticks = () => served.events().filter((event) => event.event === 'tick');
+  try {
+    await until(served, () => ticks().length > count);
+  } finally {
+    await served.stop();
+  }
+  return ticks()
+    .slice(1, count + 1)
+    .map((event) => Date.parse(event.time) - Date.parse(String(event.tickAt)));
+}
+
+/** How late a timer armed for the next whole second fires in a plain Node process. */
+async function timerLateness(count: number): Promise<number[]> {
+  const late: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const at = Math.ceil((Date.now() + 1) / 1000) * 1000;
+    await sleep(at - Date.now());
+    late.push(Date.now() - at);
+  }
+  return late;
+}
+
+/** An idle bare Node process's RSS and CPU. */
+async function bareNode(): Promise<{ rssMiB: number; cpuMs: number }> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+  try {
+    await sleep(1000);
+    return await idle(child.pid!);
+  } finally {
+    child.kill();
+  }
+}
+
+/** serve after its first tick (a daily schedule, so it then waits), with the UI after its pages were read once. */
+async function idleServe(context: BenchContext, ui: boolean, run: number): Promise<{ rssMiB: number; cpuMs: number }> {
+  const dir = join(context.workDir, `serve-idle-${ui ? 'ui' : 'no-ui'}`);
+  if (run === 0) project(dir, '0 12 * * *');
+  // A new warehouse each time, so that the newest past tick runs again.
+  rmSync(join(dir, 'data'), { recursive: true, force: true });
+  const served = startServe(dir, ui ? ['--port', '0'] : ['--no-ui']);
+  try {
+    await until(served, () => served.events().some((event) => event.event === 'waiting'));
+    if (ui) {
+      const url = String(served.events().find((event) => event.event === 'web_ui')?.url);
+      const runId = String((served.events().find((event) => event.event === 'run_finished')?.tick as { runId?: string } | undefined)?.runId);
+      for (const path of ['graph', 'runs', `runs/${runId}`, 'assets/sales', 'launch']) {
+        const response = await fetch(`${url}${path}`);
+        if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+        await response.text();
+      }
+    }
+    await sleep(1000);
+    return await idle(served.child.pid!);
+  } finally {
+    await served.stop();
+  }
+}
+
+export async function serveIdle(context: BenchContext): Promise<BenchRow[]> {
+  const ticks = Math.max(10, context.runs * 2);
+  const late = await tickLateness(context, ticks);
+  const timers = await timerLateness(ticks);
+  context.log(`  tick → evaluated: ${late.map((ms) => `${ms} ms`).join(', ')}`);
+  const rows: BenchRow[] = [
+    limitRow({
+      scenario: 'serve',
+      case: `a due tick of a per-second schedule → evaluated, where its run starts (${ticks} ticks)`,
+      times: late,
+      baseline: 'a Node timer armed for a whole second',
+      baselineTimes: timers,
+      limitMs: 1000,
+      extra: { ticks: late.length, maxMs: Math.max(...late) },
+    }),
+  ];
+  const bare = [];
+  for (let run = 0; run < context.runs; run += 1) bare.push(await bareNode());
+  const bareRss = median(bare.map((one) => one.rssMiB));
+  for (const ui of [false, true]) {
+    const samples = [];
+    for (let run = 0; run < context.runs; run += 1) samples.push(await idleServe(context, ui, run));
+    const rss = median(samples.map((one) => one.rssMiB));
+    const cpu = median(samples.map((one) => one.cpuMs));
+    const label = ui ? 'serve with the UI, after a tick and its pages' : 'serve --no-ui, after a tick';
+    context.log(`  ${label}: RSS ${samples.map((one) => one.rssMiB.toFixed(1)).join(', ')} MiB; CPU ${samples.map((one) => one.cpuMs).join(', ')} ms per ${idleWindowMs / 1000} s`);
+    rows.push(
+      {
+        scenario: 'serve',
+        case: `${label}, idle: RSS (MiB, shown as ms)`,
+        medianMs: rss,
+        baseline: 'bare Node, idle',
+        baselineMs: bareRss,
+        ratio: ratio(rss, bareRss),
+        target: '< 100 MiB',
+        met: rss < 100,
+      },
+      {
+        scenario: 'serve',
+        case: `${label}, idle: CPU time per ${idleWindowMs / 1000} s`,
+        medianMs: cpu,
+        baseline: 'bare Node, idle',
+        baselineMs: median(bare.map((one) => one.cpuMs)),
+        ratio: ratio(cpu, Math.max(10, median(bare.map((one) => one.cpuMs)))),
+        target: '≈ 0 (< 50 ms)',
+        met: cpu < 50,
+      },
+    );
+  }
+  return rows;
+}
