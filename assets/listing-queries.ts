@@ -3,7 +3,7 @@
  * run these; the benchmark's plain-DuckDB baseline runs the very same queries without duckdag.
  */
 import type { TableRef } from 'duckdag';
-import { identifier, joinSql, sql, type Sql } from 'duckdag';
+import { joinSql, sql, type Sql } from 'duckdag';
 
 interface PageFile {
   /** The absolute path. */
@@ -24,19 +24,8 @@ export interface RawListingsInput {
 }
 
 /**
- * The fields the pipeline reads from a listing, parsed once as it is loaded: each field's JSON value
- * as text (a number's digits, a string's contents, an object's JSON), NULL when absent or null. The
- * listing's own `category_id` becomes `listing_category_id` beside the category searched.
- */
-const listingFields = ['id', 'site_id', 'title', 'price', 'currency_id', 'sold_quantity', 'thumbnail', 'permalink', 'category_id'] as const;
-const listingFieldsType = JSON.stringify(Object.fromEntries(listingFields.map((field) => [field, 'VARCHAR'])));
-const fieldColumn = (field: (typeof listingFields)[number]) => identifier(field === 'category_id' ? 'listing_category_id' : field);
-
-/**
  * Every listing of every usable page, as received, with where it was found and when it was fetched
- * (`page_error` NULL): the fields the pipeline reads, parsed once here, and the whole listing's JSON
- * (the fields no column holds, and the originals). A compact page that turns out unusable comes
- * back without rows.
+ * (`page_error` NULL). A compact page that turns out unusable comes back without rows.
  */
 export function rawListingsQuery(input: RawListingsInput, partitionKey: string): Sql {
   const options = sql`columns = {results: 'JSON[]'}, filename = true, records = true`;
@@ -47,26 +36,20 @@ export function rawListingsQuery(input: RawListingsInput, partitionKey: string):
     ...(input.multiline.length > 0 ? [sql`SELECT filename, results FROM read_json(${paths(input.multiline)}, ${options}, format = 'auto')`] : []),
   ];
   if (reads.length === 0) reads.push(sql`SELECT NULL::VARCHAR AS filename, NULL::JSON[] AS results WHERE false`);
-  const fields = listingFields.map((field) => sql`field.${identifier(field)} AS ${fieldColumn(field)}`);
   return sql`
     WITH pages AS (
       ${joinSql(reads, '\n      UNION ALL ')}
     ), files AS (
       SELECT filename, last_modified FROM read_blob(${input.glob ?? paths(input.files)})
-    ), listings AS (
-      SELECT
-        ${pageColumns}
-        CAST(unnest(range(len(results))) AS INTEGER) AS position,
-        last_modified AS fetched_at,
-        CAST(unnest(results) AS JSON) AS listing
-      FROM pages JOIN files USING (filename)
     )
     SELECT
-      CAST(${partitionKey} AS DATE) AS snapshot_date, category_id, page_offset, position, fetched_at,
-      ${joinSql(fields, ', ')},
-      listing,
+      CAST(${partitionKey} AS DATE) AS snapshot_date,
+      ${pageColumns}
+      CAST(unnest(range(len(results))) AS INTEGER) AS position,
+      last_modified AS fetched_at,
+      CAST(unnest(results) AS JSON) AS listing,
       NULL::VARCHAR AS page_error
-    FROM (SELECT *, json_transform(listing, ${listingFieldsType}) AS field FROM listings)`;
+    FROM pages JOIN files USING (filename)`;
 }
 
 /** One row per unusable page, in `raw_listings`' columns: `listing` NULL, the reason in `page_error`. */
@@ -77,7 +60,6 @@ export function rejectedPageRowsQuery(rejected: RawListingsInput['rejected'], pa
       ${pageColumns}
       NULL::INTEGER AS position,
       last_modified AS fetched_at,
-      ${joinSql(listingFields.map((field) => sql`NULL::VARCHAR AS ${fieldColumn(field)}`), ', ')},
       NULL::JSON AS listing,
       page_error
     FROM (VALUES ${joinSql(rejected.map((page) => sql`(${page.path}, ${page.reason})`))}) AS rejected(filename, page_error)
@@ -93,14 +75,22 @@ function paths(pages: readonly PageFile[]): string[] {
 }
 
 /**
- * What becomes of each raw listing: typed fields (from the fields `raw_listings` parsed), `price_ars`, and
+ * What becomes of each raw listing: typed fields (each listing's JSON parsed once), `price_ars`, and
  * a reason to reject it (no id; a missing, non-numeric or negative price, or one with more than two
  * decimals; a sold_quantity that is not a whole number ≥ 0), NULL for usable listings. No value is
  * rounded or guessed: a listing that would need it is rejected. A subquery, read by the cleaned, rejected and counting queries.
  */
 export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
   return sql`(
-    WITH parsed AS (
+    WITH fields AS (
+      SELECT
+        *,
+        json_transform(listing, '{"id": "VARCHAR", "site_id": "VARCHAR", "title": "VARCHAR", "price": "VARCHAR",
+          "currency_id": "VARCHAR", "sold_quantity": "VARCHAR", "thumbnail": "VARCHAR", "permalink": "VARCHAR",
+          "category_id": "VARCHAR"}') AS field
+      FROM ${raw.partition}
+      WHERE page_error IS NULL
+    ), parsed AS (
       SELECT
         snapshot_date,
         category_id AS search_category_id,
@@ -108,22 +98,21 @@ export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
         position,
         fetched_at,
         listing,
-        nullif(trim(id), '') AS id,
-        site_id,
-        title,
-        price AS price_text,
-        TRY_CAST(price AS DECIMAL(18, 2)) AS price,
-        TRY_CAST(price AS DOUBLE) AS price_number,
-        currency_id,
-        sold_quantity AS sold_quantity_text,
-        TRY_CAST(sold_quantity AS DOUBLE) AS sold_quantity_number,
-        TRY_CAST(TRY_CAST(sold_quantity AS DOUBLE) AS BIGINT) AS sold_quantity,
-        thumbnail,
-        permalink,
-        coalesce(listing_category_id, category_id) AS category_id,
+        nullif(trim(field.id), '') AS id,
+        field.site_id,
+        field.title,
+        field.price AS price_text,
+        TRY_CAST(field.price AS DECIMAL(18, 2)) AS price,
+        TRY_CAST(field.price AS DOUBLE) AS price_number,
+        field.currency_id,
+        field.sold_quantity AS sold_quantity_text,
+        TRY_CAST(field.sold_quantity AS DOUBLE) AS sold_quantity_number,
+        TRY_CAST(TRY_CAST(field.sold_quantity AS DOUBLE) AS BIGINT) AS sold_quantity,
+        field.thumbnail,
+        field.permalink,
+        coalesce(field.category_id, category_id) AS category_id,
         CAST(fetched_at AS DATE) AS created_date
-      FROM ${raw.partition}
-      WHERE page_error IS NULL
+      FROM fields
     ), checked AS (
       SELECT
         *,

@@ -1,7 +1,6 @@
 /**
  * `raw_listings`: every listing exactly as MercadoLibre sent it, one row per listing per page,
- * read from the day's responses with DuckDB's JSON reader, with the fields the pipeline reads parsed
- * once here (so that nothing downstream parses JSON again); and one row per page that cannot be used
+ * read from the day's responses with DuckDB's JSON reader; and one row per page that cannot be used
  * (`listing` NULL, the reason in `page_error`), so one bad page is quarantined instead of sinking the day.
  */
 import { readFile } from 'node:fs/promises';
@@ -20,8 +19,7 @@ export const rawListings = tableAsset({
   name: 'raw_listings',
   ...dailySnapshot,
   tags: { layer: 'raw', source: 'mercadolibre' },
-  description:
-    'Every listing of every search page as received: category, page offset, position, fetch time, the fields the pipeline reads (parsed once) and the full JSON; and each unusable page with its reason.',
+  description: 'Every listing of every search page as received: category, page offset, position, fetch time and the full JSON; and each unusable page with its reason.',
   retry: { attempts: 2, delayMs: 5000 },
   resources: { listingSource },
   // Warnings: a stale or empty day is reported, and judged again by the checks downstream.
