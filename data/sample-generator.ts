@@ -25,6 +25,11 @@ export interface SampleOptions {
   readonly seed?: number;
   /** Listings per search page. @default 50 */
   readonly pageSize?: number;
+  /**
+   * Listings per category at most, as the API serves them (offset + limit ≤ 1000): a larger sample
+   * spreads over synthetic categories beyond the real ones. @default 1000
+   */
+  readonly perCategory?: number;
 }
 
 export interface SampleSummary {
@@ -141,12 +146,13 @@ export function generateSample(options: SampleOptions): SampleSummary {
   const random = new Random(options.seed ?? 42);
   rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(join(options.dir, 'search'), { recursive: true });
-  let bytes = write(join(options.dir, 'categories.json'), categories.map(({ id, name }) => ({ id, name })));
+  const sampled = sampleCategories(Math.ceil(options.listings / (options.perCategory ?? 1000)));
+  let bytes = write(join(options.dir, 'categories.json'), sampled.map(({ id, name }) => ({ id, name })));
   let pages = 0;
   let serial = 0;
   const seen: Record<string, unknown>[] = [];
-  categories.forEach((category, index) => {
-    const count = Math.floor(options.listings / categories.length) + (index < options.listings % categories.length ? 1 : 0);
+  sampled.forEach((category, index) => {
+    const count = Math.floor(options.listings / sampled.length) + (index < options.listings % sampled.length ? 1 : 0);
     const dir = join(options.dir, 'search', category.id);
     mkdirSync(dir, { recursive: true });
     const total = count + (random.chance(0.2) ? random.int(1, 5000) : 0);
@@ -162,7 +168,16 @@ export function generateSample(options: SampleOptions): SampleSummary {
       pages += 1;
     }
   });
-  return { categories: categories.length, pages, listings: options.listings, bytes };
+  return { categories: sampled.length, pages, listings: options.listings, bytes };
+}
+
+/** The real categories, then synthetic ones shaped like them, up to `atLeast` in all. */
+function sampleCategories(atLeast: number): readonly Category[] {
+  const synthetic = Array.from({ length: Math.max(0, atLeast - categories.length) }, (_, index): Category => {
+    const number = categories.length + index;
+    return { ...categories[number % categories.length]!, id: `MLA9${String(number).padStart(5, '0')}`, name: `Categoría sintética ${number}` };
+  });
+  return [...categories, ...synthetic];
 }
 
 function write(file: string, body: unknown): number {

@@ -59,3 +59,16 @@ test('the sample contains the API traps: repeated ids, missing sold_quantity, US
   assert.ok(items.some((item) => typeof item.price === 'number' && !Number.isInteger(item.price)), 'some prices have decimals');
   assert.ok(items.every((item) => String(item.thumbnail).startsWith('http://')), 'thumbnails are plain http');
 });
+
+test('a sample larger than the real categories hold at perCategory each spreads over synthetic categories, none past perCategory', (t) => {
+  const dir = tempDir(t);
+  const summary = generateSample({ dir, listings: 400, perCategory: 10 });
+  const categories = JSON.parse(readFileSync(join(dir, 'categories.json'), 'utf8')) as { id: string; name: string }[];
+  assert.equal(summary.categories, 40);
+  assert.equal(categories.length, 40);
+  assert.equal(new Set(categories.map((category) => category.id)).size, 40, 'category ids are distinct');
+  const listings = new Map<string, number>();
+  for (const { category, page } of pages(dir)) listings.set(category, (listings.get(category) ?? 0) + page.results.length);
+  assert.deepEqual([...new Set(listings.values())], [10]);
+  assert.equal(listings.size, 40);
+});
