@@ -73,8 +73,8 @@ export class AssetTransaction {
   }
 
   /**
-   * A statement of its own: sent with the asset's first SQL, DuckDB would leave the position
-   * (`LINE 1: …`) out of that SQL's errors.
+   * A statement of its own: sent with the asset's first SQL, DuckDB would place the position of
+   * that SQL's errors (`LINE 1: …`) after the `BEGIN` text, not where the error is in that SQL.
    */
   async #begin(): Promise<void> {
     this.#begun ??= this.#beforeFirstStatement().then(() => {
