@@ -75,8 +75,14 @@ test('a statement asked for after the run is cancelled does not start, and the p
 test('a running query is interrupted when the run is cancelled', async (t) => {
   const warehouse = tempWarehouse(t);
   const controller = new AbortController();
-  const slow = sqlAsset({ name: 'slow', query: () => sql`SELECT count(*) AS n FROM range(10000000000) a` });
-  setTimeout(() => controller.abort(), 300);
+  const slow = sqlAsset({
+    name: 'slow',
+    query: () => {
+      // Its statement is sent right after this returns: cancel once it is running, however slow the machine.
+      setTimeout(() => controller.abort(), 200);
+      return sql`SELECT count(*) AS n FROM range(10000000000) a`;
+    },
+  });
   const result = await warehouse.run([slow], { signal: controller.signal });
   assert.deepEqual(statuses(result), { slow: 'cancelled' });
   assert.match(result.assets[0]?.error ?? '', /interrupt/i);
