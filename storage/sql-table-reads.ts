@@ -47,7 +47,8 @@ export class SqlReadsParser {
         .slice(start, start + batchSize)
         .map((statement) => literal(statement).text)
         .join(', ')}]`;
-      const reader = await this.#connection.runAndReadAll(
+      const reader = await runAndReadInPlace(
+        this.#connection,
         `SELECT json_serialize_sql(statement) FROM (SELECT unnest(list) AS statement, generate_subscripts(list, 1) AS position FROM (SELECT ${list} AS list)) ORDER BY position`,
       );
       for (const [serialized] of reader.getRows()) results.push(readsOfSerialized(String(serialized ?? '')));
