@@ -25,6 +25,14 @@ function lintProject(t: TestContext, extra: string, files: Record<string, string
   });
 }
 
+/** Materializes the project of `extra`, which must fail (exit 1), and returns `asset`'s outcome. */
+async function outcomeOfFailingRun(t: TestContext, extra: string, asset: string) {
+  const run = await lintProject(t, extra).run(['materialize', '--json']);
+  assert.equal(run.code, 1, run.stderr);
+  const result = JSON.parse(run.stdout) as { assets: { asset: string; status: string; error: string | null; attempts: number }[] };
+  return result.assets.find((outcome) => outcome.asset === asset);
+}
+
 /** line:col (from 1) of the first occurrence of `needle` in `text`, plus `shift` characters. */
 function positionOf(text: string, needle: string, shift = 0): string {
   const index = text.indexOf(needle) + shift;
@@ -130,10 +138,7 @@ test('an asset whose SQL reads an asset it does not declare fails at run time wi
     await context.output.createAs(sql\`SELECT * FROM \${orders} JOIN \${identifier(table)} USING (id)\`);
   },
 });`;
-  const run = await lintProject(t, extra).run(['materialize', '--json']);
-  assert.equal(run.code, 1, run.stderr);
-  const result = JSON.parse(run.stdout) as { assets: { asset: string; status: string; error: string | null; attempts: number }[] };
-  const sneaky = result.assets.find((asset) => asset.asset === 'sneaky');
+  const sneaky = await outcomeOfFailingRun(t, extra, 'sneaky');
   assert.equal(sneaky?.status, 'failed');
   assert.equal(sneaky?.attempts, 1);
   assert.match(sneaky?.error ?? '', /sneaky reads customers but does not declare it/);
@@ -148,10 +153,7 @@ test('an asset whose CTE reads the undeclared asset of its own name fails at run
     await context.output.createAs(sql\`WITH \${identifier(table)} AS (SELECT * FROM \${identifier(table)}) SELECT * FROM \${orders} JOIN \${identifier(table)} USING (id)\`);
   },
 });`;
-  const run = await lintProject(t, extra).run(['materialize', '--json']);
-  assert.equal(run.code, 1, run.stderr);
-  const result = JSON.parse(run.stdout) as { assets: { asset: string; status: string; error: string | null }[] };
-  const shadowing = result.assets.find((asset) => asset.asset === 'shadowing');
+  const shadowing = await outcomeOfFailingRun(t, extra, 'shadowing');
   assert.equal(shadowing?.status, 'failed');
   assert.match(shadowing?.error ?? '', /shadowing reads customers but does not declare it/);
 });

@@ -162,8 +162,7 @@ test('serving runs each tick as the clock reaches it and stops while waiting', a
   const serving = scheduler(project, clock);
   const done = serving.start();
   // Each sleep moves the test clock on; stop once two more days of ticks have run.
-  const finished = () => project.events.filter((event) => event.type === 'run_finished').length;
-  while (finished() < 3) await new Promise((resolve) => setImmediate(resolve));
+  await until(() => project.events.filter((event) => event.type === 'run_finished').length >= 3);
   await serving.stop();
   await done;
   assert.equal(serving.cancelledRun, false);
@@ -185,12 +184,16 @@ test('serving with idleBeyondMs goes on waiting for a tick closer than that', as
   const project = scheduledProject(t, { cron: '0 * * * * *' });
   const serving = project.scheduler(new TestClock('2026-11-24T12:00:05Z'), 120_000);
   const done = serving.start();
-  const finished = () => project.events.filter((event) => event.type === 'tick').length;
-  while (finished() < 3) await new Promise((resolve) => setImmediate(resolve));
+  await until(() => project.events.filter((event) => event.type === 'tick').length >= 3);
   await serving.stop();
   await done;
   assert.equal(serving.idleUntil, null);
 });
+
+/** Lets the scheduler's turns run until `done()` holds. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
+}
 
 function scheduler(project: ReturnType<typeof scheduledProject>, clock: Clock): Scheduler {
   return project.scheduler(clock);
