@@ -51,13 +51,14 @@ interface Served {
   stop(): Promise<void>;
 }
 
-async function serve(config: string, dir: string, args: readonly string[]): Promise<Served> {
+/** Serves the project; with `scheduled`, ready only once the schedule's first evaluation (which writes the warehouse) is done. */
+async function serve(config: string, dir: string, args: readonly string[], scheduled = false): Promise<Served> {
   const child = spawn(process.execPath, [duckdagBin, '--config', config, 'serve', '--json', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const lines = () => output.split('\n').filter((line) => line.startsWith('{'));
-  // Ready once the UI listens.
-  while (!lines().some((line) => line.includes('"event":"web_ui"'))) {
+  const ready = ['"event":"web_ui"', ...(scheduled ? ['"event":"waiting"'] : [])];
+  while (!ready.every((event) => lines().some((line) => line.includes(event)))) {
     if (child.exitCode !== null) throw new Error(`serve ended: ${output}`);
     await sleep(50);
   }
@@ -118,7 +119,7 @@ export async function webUi(context: BenchContext): Promise<BenchRow[]> {
   const browser = await launchChromium();
   const rows: BenchRow[] = [];
   try {
-    const served = await serve(config, dir, ['--port', '0']);
+    const served = await serve(config, dir, ['--port', '0'], true);
     try {
       const page = await browser.newPage();
       const latencies: number[] = [];

@@ -1,16 +1,20 @@
 /**
- * `duckdag serve`: runs the config's schedules in one long-running process, opening the warehouse
- * only to evaluate a tick and run what is due, and serves the web UI (`web/web-server.ts`), which
- * reads and launches runs through the same process; `--once` evaluates once and exits, for system cron,
- * a Kubernetes CronJob or a CI schedule. SIGINT or SIGTERM stops it: a run in progress is cancelled
- * (recorded `cancelled`, exit 130); stopped while waiting, it exits 0. A second signal exits at once.
+ * `duckdag serve`: runs the config's schedules and serves the web UI. The long-running process
+ * (`serve-supervisor.ts`) loads neither the config nor DuckDB; workers, this same command in a child
+ * process (`--worker`), run the ticks, opening the warehouse only to evaluate a tick and run what is
+ * due, and render the pages (`web/web-server.ts`) and launch runs. `--once` evaluates once in this
+ * process and exits, for system cron, a Kubernetes CronJob or a CI schedule. SIGINT or SIGTERM stops
+ * it: a run in progress is cancelled (recorded `cancelled`, exit 130); stopped while waiting, it exits
+ * 0. A second signal exits at once.
  */
 import { randomBytes } from 'node:crypto';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../kernel/errors.ts';
 import type { ResolvedConfig } from '../project/duckdag-config.ts';
 import type { RunEvent } from '../runtime/run-result.ts';
-import type { WorkerIdle } from './serve-supervisor.ts';
+import type { Scheduler } from '../runtime/scheduler.ts';
+import type { WebFrontSettings } from './serve-supervisor.ts';
+import type { WorkerMessage } from './serve-worker-messages.ts';
 import type { ScheduledRuns } from './web/web-server.ts';
 import type { CliSession, GlobalOptions } from './cli-session.ts';
 import { ExitCode } from './exit-code.ts';
@@ -36,13 +40,14 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
         .option('ui', { type: 'boolean', default: true, describe: 'Serve the web UI (--no-ui: schedules only)' })
         .option('port', { type: 'number', describe: 'Port of the web UI (default: 3000, or the next free one)' })
         .option('host', { type: 'string', default: '127.0.0.1', describe: `Address the web UI listens on; beyond loopback it needs a token (${tokenVariable}, or one made and printed at start)` })
-        // A worker of `serve --no-ui` (serve-supervisor.ts): `first` logs the start, `again` does not.
+        // A worker of serve's front process (serve-supervisor.ts): `first` logs the start, `again` does not.
         .option('worker', { type: 'string', choices: ['first', 'again'], hidden: true }),
     async (args) => {
       const now = args.now === undefined ? undefined : parseNow(args.now, args.once);
-      if (!args.once && !args.ui && args.worker === undefined) {
+      if (!args.once && args.worker === undefined) {
+        const web = args.ui ? webFrontSettings(args, session.io.env) : null;
         const [{ superviseServeWorkers }, { serveLog }] = await Promise.all([import('./serve-supervisor.ts'), import('./serve-log.ts')]);
-        session.exitCode = await superviseServeWorkers(process.argv.slice(2), serveLog(session.io, args.json));
+        session.exitCode = await superviseServeWorkers(process.argv.slice(2), serveLog(session.io, args.json), web);
         return;
       }
       if (args.worker === undefined) {
@@ -63,17 +68,19 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
   );
 }
 
-/** Serves in this process: the schedules (a worker's until they are far away) and the web UI, or once. */
+/**
+ * Serves in this process: `--once`, or as a worker of the front process (`serve-supervisor.ts`): the
+ * schedules until the next tick is far away, and with the web UI its pages until it is idle.
+ */
 async function serveHere(session: CliSession, args: ServeArgs, now: Date | undefined, worker: boolean): Promise<void> {
   const config = await session.config(args, args.concurrency);
-  const ui = args.ui && !args.once;
+  const ui = worker && args.ui;
   if (config.schedules.length === 0 && !ui) {
     throw new ConfigError(
       'DUCKDAG_NO_SCHEDULES',
       `config ${config.configPath} declares no schedules; add schedules: [{ name, cron, select }] to defineConfig (see README, "Run it every day")`,
     );
   }
-  const port = args.port === undefined ? null : checkPort(args.port);
   const [{ Scheduler }, { systemClock }, { openWarehouseSession }, { serveLog }, { projectCodeVersions }, { workerIdleBeyondMs }] = await Promise.all([
     import('../runtime/scheduler.ts'),
     import('../runtime/clock.ts'),
@@ -85,7 +92,7 @@ async function serveHere(session: CliSession, args: ServeArgs, now: Date | undef
   const clock = now === undefined ? systemClock : { ...systemClock, now: () => now };
   const log = serveLog(session.io, args.json);
   // The versions of the code this process loaded, recorded with every run it makes: an edit made
-  // while it serves takes effect (and counts) only once serve restarts with it.
+  // while it serves takes effect (and counts) only once a process loads it again.
   const codeVersions = await projectCodeVersions(config, session.io, { inChildProcess: !args.once });
   const web = ui ? await webParts(config, codeVersions, (event) => {
     log.onRunEvent(event);
@@ -108,7 +115,8 @@ async function serveHere(session: CliSession, args: ServeArgs, now: Date | undef
     clock,
     onEvent: log.onEvent,
     onRunEvent,
-    idleBeyondMs: worker ? workerIdleBeyondMs : undefined,
+    // With the UI, the worker also waits for its pages to go quiet (`untilRetired`).
+    idleBeyondMs: worker && !ui ? workerIdleBeyondMs : undefined,
   });
   const stopping = new AbortController();
   let cancelledLaunch = false;
@@ -135,23 +143,22 @@ async function serveHere(session: CliSession, args: ServeArgs, now: Date | undef
           ? ExitCode.assetFailed
           : ExitCode.ok;
     } else {
-      const server = web === null ? null : await web.serve(args.host, port, session.io.env, scheduler);
-      if (server !== null) log.webUi(server.address, server.tokenFrom);
+      const schedules = config.schedules.length === 0 ? null : scheduler;
+      const server = web === null ? null : await web.serve(scheduler);
+      let retired: { readonly until: Date | null } | null = null;
       try {
         await Promise.all([
-          config.schedules.length === 0 ? null : scheduler.start(),
-          // Without the UI (a worker), serving also ends when the next tick is far away.
-          web === null ? null : new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })),
+          schedules?.start(),
+          web === null ? null : web.untilRetired(schedules, stopping.signal).then((outcome) => (retired = outcome)),
         ]);
         await web?.access.close();
       } finally {
         await server?.close();
       }
       session.exitCode = scheduler.cancelledRun || cancelledLaunch ? ExitCode.cancelled : ExitCode.ok;
-      const idleUntil = scheduler.idleUntil;
-      if (worker && idleUntil !== null && !stopping.signal.aborted && process.send !== undefined) {
-        const idle: WorkerIdle = { type: 'idle_until', until: idleUntil.toISOString() };
-        await new Promise<void>((resolve) => process.send!(idle, undefined, undefined, () => resolve()));
+      const idle = web === null ? (scheduler.idleUntil === null ? null : { until: scheduler.idleUntil }) : retired;
+      if (worker && idle !== null && !stopping.signal.aborted && process.send !== undefined) {
+        await tellFront({ type: 'idle_until', until: idle.until?.toISOString() ?? null });
         return;
       }
     }
@@ -162,19 +169,43 @@ async function serveHere(session: CliSession, args: ServeArgs, now: Date | undef
   }
 }
 
+/** Sends `message` to the front process, if it still listens; resolves once sent. */
+function tellFront(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || process.send === undefined) resolve();
+    else process.send(message, undefined, undefined, () => resolve());
+  });
+}
+
 /** The environment variable holding the web UI's token when it listens beyond loopback. */
 const tokenVariable = 'DUCKDAG_UI_TOKEN';
+/**
+ * How long (ms) a worker with the web UI stays after its last request, instead of `workerIdleMs`:
+ * for tests, which cannot wait a minute. Not documented for users.
+ */
+const workerIdleVariable = 'DUCKDAG_SERVE_WORKER_IDLE_MS';
 
-/** The web UI's parts: the warehouse's coordinator, the live feed and the launcher, and starting its server. */
+/** Where and how the front process serves the web UI: the address, the port, and the token beyond loopback. */
+function webFrontSettings(args: ServeArgs, env: NodeJS.ProcessEnv): WebFrontSettings {
+  const port = args.port === undefined ? null : checkPort(args.port);
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(args.host);
+  const fromEnv = env[tokenVariable]?.trim() || null;
+  const token = loopback ? null : (fromEnv ?? randomBytes(24).toString('base64url'));
+  return { host: args.host, port, token, tokenFrom: token === null ? 'none' : fromEnv !== null ? 'env' : 'made' };
+}
+
+/** The web UI's parts in a worker: the warehouse's coordinator, the live events, the launcher, and serving the pages to the front. */
 async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string, string>, logRunEvent: (event: RunEvent) => void) {
-  const [{ WarehouseAccess }, { LiveEvents }, { RunLauncher }, { startWebUi }] = await Promise.all([
+  const [{ WarehouseAccess }, { LiveEvents }, { RunLauncher }, { startWebUi }, { RequestActivity }, retirement] = await Promise.all([
     import('../../storage/warehouse-access.ts'),
     import('./web/live-events.ts'),
     import('./web/run-launcher.ts'),
     import('./web/web-server.ts'),
+    import('./web/request-activity.ts'),
+    import('./serve-worker-retirement.ts'),
   ]);
   const access = new WarehouseAccess({ warehouse: { path: config.warehousePath, lockTimeoutMs: config.lockTimeoutMs, duckdb: config.duckdb }, kinds: config.kinds });
-  const live = new LiveEvents(config.graph);
+  const live = new LiveEvents(config.graph, (event) => void tellFront({ type: 'live', event }));
   const launcher = new RunLauncher({
     graph: config.graph,
     access,
@@ -186,17 +217,16 @@ async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string
       live.onRunEvent(event);
     },
   });
-  const serve = async (host: string, port: number | null, env: NodeJS.ProcessEnv, scheduler: ScheduledRuns) => {
-    const loopback = ['127.0.0.1', '::1', 'localhost'].includes(host);
-    const fromEnv = env[tokenVariable]?.trim() || null;
-    const token = loopback ? null : (fromEnv ?? randomBytes(24).toString('base64url'));
-    const server = await startWebUi({ config, codeVersions, access, live, launcher, scheduler, host, port, token });
-    const tokenFrom: 'none' | 'env' | 'made' = token === null ? 'none' : fromEnv !== null ? 'env' : 'made';
-    // A token made here is shown once, in the address to open; one from the environment never is.
-    const address = tokenFrom === 'made' ? `${server.url}?token=${token}` : server.url;
-    return { address, tokenFrom, close: () => server.close() };
+  const activity = new RequestActivity();
+  const serve = async (scheduler: ScheduledRuns) => {
+    const server = await startWebUi({ config, codeVersions, access, live, launcher, scheduler, activity });
+    await tellFront({ type: 'ready', socket: server.socket });
+    return server;
   };
-  return { access, live, launcher, serve };
+  const idleMs = Number(process.env[workerIdleVariable]) || retirement.workerIdleMs;
+  const untilRetired = (scheduler: Scheduler | null, signal: AbortSignal) =>
+    retirement.untilRetired({ idleMs, activity, launching: () => launcher.busy, scheduler, signal });
+  return { access, live, launcher, serve, untilRetired };
 }
 
 function checkPort(port: number): number {

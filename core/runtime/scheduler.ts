@@ -75,6 +75,8 @@ export class Scheduler {
   /** The run in progress and what cancels it alone. */
   #running: { readonly runId: string; readonly controller: AbortController } | null = null;
   #idleUntil: Date | null = null;
+  /** While serving waits for its next evaluation: when that is (infinity: no tick ahead), and what ends the wait early. */
+  #waiting: { readonly until: number; readonly wake: AbortController } | null = null;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -90,7 +92,7 @@ export class Scheduler {
     return this.#stop.signal.aborted;
   }
 
-  /** When serving ended because the next tick was further than `idleBeyondMs`: that tick's time. */
+  /** When serving ended because the next tick was far away (`idleBeyondMs`, `endIdle()`): that tick's time. */
   get idleUntil(): Date | null {
     return this.#idleUntil;
   }
@@ -107,6 +109,24 @@ export class Scheduler {
     return true;
   }
 
+  /** Whether serving waits for a tick further away than `beyondMs` (or for none): no tick is being evaluated or run. */
+  waitsBeyond(beyondMs: number): boolean {
+    return this.#waiting !== null && this.#waiting.until - this.#clock.now().getTime() > beyondMs;
+  }
+
+  /**
+   * Ends serving if it waits for a tick further away than `beyondMs`, so the process can let go of
+   * what it holds until then: returns that tick's time (`null`: no tick ahead), or `false` when a
+   * tick is nearer or in progress.
+   */
+  endIdle(beyondMs: number): { readonly until: Date | null } | false {
+    if (!this.waitsBeyond(beyondMs)) return false;
+    const { until, wake } = this.#waiting!;
+    if (Number.isFinite(until)) this.#idleUntil = new Date(until);
+    wake.abort();
+    return { until: this.#idleUntil };
+  }
+
   /** The next tick of each schedule after `now`. */
   nextTicks(now: Date = this.#clock.now()): { readonly schedule: string; readonly tickAt: Date | null }[] {
     return this.#options.schedules.map((schedule) => ({ schedule: schedule.name, tickAt: nextTickAt(schedule, now) }));
@@ -118,7 +138,7 @@ export class Scheduler {
   }
 
   /**
-   * Serves until `stop()` (or, with `idleBeyondMs`, until the next tick is that far away): evaluates
+   * Serves until `stop()` (or `endIdle()`, or with `idleBeyondMs` until the next tick is that far away): evaluates
    * now, then at every tick. Resolves once ended; a second call returns the same promise.
    */
   start(): Promise<void> {
@@ -154,7 +174,12 @@ export class Scheduler {
         }
       }
       const wait = Math.min(maxSleepMs, Math.max(0, evaluateAt - this.#clock.now().getTime()));
-      if (!signal.aborted) await this.#clock.sleep(wait, signal);
+      if (signal.aborted) break;
+      const wake = new AbortController();
+      this.#waiting = { until: evaluateAt, wake };
+      await this.#clock.sleep(wait, AbortSignal.any([signal, wake.signal]));
+      this.#waiting = null;
+      if (wake.signal.aborted) return;
     }
   }
 

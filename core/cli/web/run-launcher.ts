@@ -125,11 +125,20 @@ export class RunLauncher {
     return launch !== undefined;
   }
 
+  /** Whether a launch is waiting to run or running. */
+  get busy(): boolean {
+    return this.#unfinished().length > 0;
+  }
+
   /** Cancels every launch in progress; whether there was one. */
   cancelAll(): boolean {
-    const running = this.#launches.filter((launch) => launch.status === 'waiting' || launch.status === 'running');
+    const running = this.#unfinished();
     for (const launch of running) launch.controller.abort();
     return running.length > 0;
+  }
+
+  #unfinished(): Launch[] {
+    return this.#launches.filter((launch) => launch.status === 'waiting' || launch.status === 'running');
   }
 
   async #run(launch: Launch): Promise<void> {

@@ -1,28 +1,32 @@
 /**
- * The web UI of `duckdag serve`, on `node:http` (a handful of routes needs no framework): the live
- * graph, the runs, an asset's page, launching and cancelling runs, and a read-only query box. Every
- * request passes the guard (Host, Origin, token); every page reads the warehouse through the serve
- * process's `WarehouseAccess`; no route reads a file other than the package's own static files.
+ * The pages of the web UI of `duckdag serve`, on `node:http` (a handful of routes needs no
+ * framework), served by a worker to its front process (`web-front.ts`) over a Unix socket in a
+ * folder only the user can enter: the live graph, the runs, an asset's page, launching and cancelling
+ * runs, and a read-only query box. The front has checked every request (Host, Origin, token) and
+ * serves the static files and the live feed itself; every page reads the warehouse through the
+ * worker's `WarehouseAccess`; no route reads a file.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { hostname, networkInterfaces } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parsePartitionKey } from '../../kernel/daily-partitions.ts';
 import { ConfigError, describeError, DuckdagError, WarehouseBusyError } from '../../kernel/errors.ts';
 import type { ResolvedConfig } from '../../project/duckdag-config.ts';
 import { runReadOnlyQuery } from '../../../storage/read-only-query.ts';
 import type { WarehouseAccess, WarehouseConnection } from '../../../storage/warehouse-access.ts';
 import { assetPage } from './asset-page.ts';
+import { liveVersionHeader } from './forward-request.ts';
 import { graphView } from './graph-view.ts';
 import { html } from './html.ts';
 import { launchForm, launchPlanPage } from './launch-page.ts';
 import type { LiveEvents } from './live-events.ts';
 import { defaultRowLimit, maxRowLimit, queryPage, type QueryOutcome } from './query-page.ts';
-import { guardRequest, type GuardOptions } from './request-guard.ts';
+import type { RequestActivity } from './request-activity.ts';
 import type { LaunchRequest, RunLauncher } from './run-launcher.ts';
 import { runPage } from './run-page.ts';
 import { runsPage } from './runs-page.ts';
 import { webPage } from './web-layout.ts';
-import { staticFile } from './web-static.ts';
 
 export interface WebUiOptions {
   readonly config: ResolvedConfig;
@@ -33,11 +37,8 @@ export interface WebUiOptions {
   readonly launcher: RunLauncher;
   /** The schedules' run in progress, which a page can cancel. */
   readonly scheduler: ScheduledRuns;
-  readonly host: string;
-  /** `null`: 3000, or the next free port after it. */
-  readonly port: number | null;
-  /** Required on every request when set. */
-  readonly token: string | null;
+  /** Told of every request, so the worker knows when it is idle. */
+  readonly activity: RequestActivity;
 }
 
 /** What the web UI needs of the scheduler: its run in progress, and cancelling it. */
@@ -47,14 +48,11 @@ export interface ScheduledRuns {
 }
 
 export interface WebUi {
-  /** The address to open, without the token. */
-  readonly url: string;
-  readonly port: number;
+  /** The Unix socket it listens on. */
+  readonly socket: string;
   close(): Promise<void>;
 }
 
-const defaultPort = 3000;
-const portsTried = 20;
 const maxBodyBytes = 1_000_000;
 
 /** How pages may behave: scripts and styles from the server only, nothing framed, nothing sent elsewhere. */
@@ -70,76 +68,41 @@ class HttpError extends Error {
   }
 }
 
+/** Serves the pages on a Unix socket in a new folder of the temp folder, which only this user can enter (`mkdtemp` makes it 0700). */
 export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
-  let guard: GuardOptions = { hosts: [], token: options.token };
+  const dir = mkdtempSync(join(tmpdir(), 'duckdag-serve-'));
+  const socket = join(dir, 'web.sock');
   const server = createServer((request, response) => {
-    void handle(options, guard, request, response);
+    options.activity.started();
+    response.once('close', () => options.activity.ended());
+    void handle(options, request, response);
   });
-  const port = await listen(server, options.host, options.port);
-  guard = { hosts: allowedHosts(options.host, port), token: options.token };
-  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return {
-    url: `http://${shownHost}:${port}/`,
-    port,
+    socket,
     close: () =>
       new Promise<void>((resolve) => {
-        options.live.close();
-        server.close(() => resolve());
+        server.close(() => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };
 }
 
-/** Listens on `port`, or on 3000 or the next free port when none was asked for. */
-async function listen(server: Server, host: string, port: number | null): Promise<number> {
-  for (let attempt = 0; ; attempt += 1) {
-    const tried = port ?? defaultPort + attempt;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(tried, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const address = server.address();
-      return typeof address === 'object' && address !== null ? address.port : tried;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE' && port === null && attempt < portsTried - 1) continue;
-      const detail = code === 'EADDRINUSE' ? `port ${tried} is in use${port === null ? ` (and the ${portsTried - 1} after 3000)` : ''}; pass another --port` : describeError(error);
-      throw new ConfigError('DUCKDAG_OPTION_INVALID', `cannot serve the web UI on ${host}:${tried}: ${detail}`, { cause: error });
-    }
-  }
-}
-
-/** The `Host` headers the server answers to: the bound address (and `localhost` on loopback; every interface's address when bound to all). */
-function allowedHosts(host: string, port: number): string[] {
-  const withPort = (name: string) => `${name.includes(':') ? `[${name}]` : name}:${port}`.toLowerCase();
-  if (host === '0.0.0.0' || host === '::') {
-    const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((one) => one.address));
-    return [...new Set([...addresses, hostname(), 'localhost'])].map(withPort);
-  }
-  const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost';
-  return [...new Set([host, ...(loopback ? ['localhost', '127.0.0.1'] : [])])].map(withPort);
-}
-
-async function handle(options: WebUiOptions, guard: GuardOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(options: WebUiOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://duckdag.invalid');
-  const verdict = guardRequest(request, url, guard);
-  if (!verdict.ok) {
-    send(response, verdict.status, 'text/plain; charset=utf-8', `${verdict.reason}\n`);
-    return;
-  }
-  if (verdict.setCookie !== null) {
-    // The token moves from the address into a cookie, and out of the address bar and history.
-    url.searchParams.delete('token');
-    response.writeHead(303, { 'set-cookie': verdict.setCookie, location: `${url.pathname}${url.search}`, 'cache-control': 'no-store' });
-    response.end();
-    return;
-  }
+  // The live feed's number when the front passed the request on: the page follows the events after it.
+  const since = Number(request.headers[liveVersionHeader] ?? 0) || 0;
   try {
-    await route(options, request, response, url);
+    await route(options, request, response, url, since);
   } catch (error) {
     const status = error instanceof HttpError ? error.status : error instanceof WarehouseBusyError ? 503 : error instanceof DuckdagError ? 400 : 500;
     if (status === 500) process.stderr.write(`web UI: ${request.method} ${url.pathname}: ${describeError(error)}\n`);
@@ -152,7 +115,7 @@ async function handle(options: WebUiOptions, guard: GuardOptions, request: Incom
   }
 }
 
-async function route(options: WebUiOptions, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+async function route(options: WebUiOptions, request: IncomingMessage, response: ServerResponse, url: URL, since: number): Promise<void> {
   const { config, access, live, launcher, scheduler } = options;
   const cancellable = () => new Set([...launcher.runningRunIds, ...(scheduler.runningRunId === null ? [] : [scheduler.runningRunId])]);
   const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
@@ -179,29 +142,16 @@ async function route(options: WebUiOptions, request: IncomingMessage, response: 
     sendPage(response, 200, page, graphPolicy);
     return;
   }
-  if (path === '/events') {
-    only('GET');
-    live.connect(response);
-    return;
-  }
-  if (path.startsWith('/static/')) {
-    only('GET');
-    const file = staticFile(path.slice('/static/'.length));
-    if (file === null) throw new HttpError(404, `no file ${path}`);
-    response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
-    response.end(file.body);
-    return;
-  }
   if (path === '/runs') {
     only('GET');
-    sendPage(response, 200, await read((connection) => runsPage(connection, launcher.launches, access.writer, cancellable(), live.version)));
+    sendPage(response, 200, await read((connection) => runsPage(connection, launcher.launches, access.writer, cancellable(), since)));
     return;
   }
   const runMatch = /^\/runs\/([^/]+)$/.exec(path);
   if (runMatch !== null) {
     only('GET');
     const runId = decodeURIComponent(runMatch[1]!);
-    const page = await read(async (connection) => (connection === null ? null : runPage(connection, runId, { plan: live.planOf(runId), running: live.runningAssets(runId), cancellable: cancellable().has(runId), since: live.version })));
+    const page = await read(async (connection) => (connection === null ? null : runPage(connection, runId, { plan: live.planOf(runId), running: live.runningAssets(runId), cancellable: cancellable().has(runId), since })));
     if (page === null) throw new HttpError(404, `no run ${runId} in the warehouse`);
     sendPage(response, 200, page);
     return;
@@ -227,7 +177,7 @@ async function route(options: WebUiOptions, request: IncomingMessage, response: 
     const name = decodeURIComponent(assetMatch[1]!);
     if (!config.graph.has(name)) throw new HttpError(404, `no asset ${name} in the project`);
     const requested = partition();
-    sendPage(response, 200, await read((connection) => assetPage(config.graph, name, connection, requested, live.version)));
+    sendPage(response, 200, await read((connection) => assetPage(config.graph, name, connection, requested, since)));
     return;
   }
   if (path === '/launch' && method === 'GET') {
@@ -327,10 +277,5 @@ function sendPage(response: ServerResponse, status: number, body: string, policy
     'referrer-policy': 'same-origin',
     'cache-control': 'no-store',
   });
-  response.end(body);
-}
-
-function send(response: ServerResponse, status: number, type: string, body: string): void {
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   response.end(body);
 }
