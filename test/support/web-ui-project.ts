@@ -26,6 +26,8 @@ export const listingsWithMarkup: Pick<FakeApiOptions, 'listings' | 'listing'> = 
 export interface ServedPipeline {
   /** The web UI's address, ending in `/`; with `?token=…` when the server made one. */
   readonly url: string;
+  /** The serve process's. */
+  readonly pid: number;
   readonly smtp: TestSmtpServer;
   /** Everything serve printed so far. */
   output(): string;
@@ -72,5 +74,5 @@ export async function servePipeline(
   await new Promise((resolve) => setTimeout(resolve, 0));
   const url = /web UI at (\S+)/.exec(output)?.[1];
   if (url === undefined) throw new Error(`serve printed no address: ${output}`);
-  return { url, smtp, output: () => output, run: (args) => project.run(args, { env }) };
+  return { url, pid: child.pid!, smtp, output: () => output, run: (args) => project.run(args, { env }) };
 }
