@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { useChromium } from './support/chromium.ts';
+import { launchFromPage } from './support/launch-from-page.ts';
 import { servePipeline, type ServedPipeline } from './support/web-ui-project.ts';
 
 const chromium = useChromium();
@@ -39,13 +40,7 @@ function loadsDuckdb(pid: number): boolean {
 /** Launches `select` for the partition from the launch page, and waits for its run to succeed. */
 async function launchAndWait(served: ServedPipeline, select: string): Promise<Page> {
   const page = await newPage();
-  await page.goto(`${served.url}launch`);
-  await page.fill('input[name="select"]', select);
-  await page.fill('input[name="partition"]', partition);
-  await page.click('text=Show the plan');
-  await page.waitForSelector('table.plan');
-  await page.click('button.confirm');
-  await page.waitForURL(/\/runs$/);
+  await launchFromPage(page, served.url, select, partition);
   await page.waitForSelector('table.runs .badge[data-status="succeeded"]');
   return page;
 }

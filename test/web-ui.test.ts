@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { useChromium } from './support/chromium.ts';
 import { fixtureProject } from './support/fixture-project.ts';
+import { launchFromPage } from './support/launch-from-page.ts';
 import { scheduledProjectConfig } from './support/scheduled-project.ts';
 import { scriptTitle, servePipeline, type ServedPipeline } from './support/web-ui-project.ts';
 
@@ -41,14 +42,7 @@ async function watchGraph(served: ServedPipeline): Promise<Page> {
 /** Launches the selection for the partition from the launch page, after reading its plan. */
 async function launch(served: ServedPipeline, select = '*', planned = assets): Promise<Page> {
   const page = await newPage();
-  await page.goto(`${served.url}launch`);
-  await page.fill('input[name="select"]', select);
-  await page.fill('input[name="partition"]', partition);
-  await page.click('text=Show the plan');
-  await page.waitForSelector('table.plan');
-  assert.deepEqual(await page.locator('table.plan tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-asset'))), planned);
-  await page.click('button.confirm');
-  await page.waitForURL(/\/runs$/);
+  assert.deepEqual(await launchFromPage(page, served.url, select, partition), planned);
   return page;
 }
 

@@ -72,6 +72,9 @@ class HttpError extends Error {
 export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
   const dir = mkdtempSync(join(tmpdir(), 'duckdag-serve-'));
   const socket = join(dir, 'web.sock');
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  // Before the worker, orphaned by its front process, kills itself (serve-command.ts).
+  process.prependListener('disconnect', removeDir);
   const server = createServer((request, response) => {
     options.activity.started();
     response.once('close', () => options.activity.ended());
@@ -89,7 +92,8 @@ export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
-          rmSync(dir, { recursive: true, force: true });
+          process.off('disconnect', removeDir);
+          removeDir();
           resolve();
         });
         server.closeAllConnections();
