@@ -190,6 +190,35 @@ test('serving with idleBeyondMs goes on waiting for a tick closer than that', as
   assert.equal(serving.idleUntil, null);
 });
 
+test('endIdle ends serving while it waits for a tick further away than asked, with that tick\'s time', async (t) => {
+  const project = scheduledProject(t);
+  const serving = project.scheduler(new StillClock('2026-11-24T12:00:05Z'));
+  const done = serving.start();
+  await until(() => project.events.some((event) => event.type === 'waiting'));
+  assert.equal(serving.endIdle(24 * 3600_000), false, 'the next tick is less than a day away');
+  assert.deepEqual(serving.endIdle(120_000), { until: new Date('2026-11-25T12:00:00.000Z') });
+  await done;
+  assert.deepEqual(project.sent, ['2026-11-24']);
+  assert.equal(serving.stopped, false);
+});
+
+/** A clock that stands still: sleeping lasts until the sleep is ended. */
+class StillClock implements Clock {
+  readonly #now: Date;
+
+  constructor(iso: string) {
+    this.#now = new Date(iso);
+  }
+
+  now(): Date {
+    return this.#now;
+  }
+
+  sleep(_ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+}
+
 /** Lets the scheduler's turns run until `done()` holds. */
 async function until(done: () => boolean): Promise<void> {
   while (!done()) await new Promise((resolve) => setImmediate(resolve));
