@@ -62,6 +62,20 @@ test('the worker exits once idle, and the next page starts a new one', async (t)
   await until(() => workersOf(served).length === 0);
 });
 
+test('requests arriving while workers come and go are all answered', async (t) => {
+  const served = await servePipeline(t, { env: { DUCKDAG_SERVE_WORKER_IDLE_MS: '100' } });
+  const seen = new Set<number>();
+  const watching = setInterval(() => workersOf(served).forEach((pid) => seen.add(pid)), 20);
+  t.after(() => clearInterval(watching));
+  // Pauses around the idle time, so that some requests come as a worker is letting go.
+  for (const pauseMs of [0, 90, 110, 130, 150, 200, 250, 300, 400, 0, 120, 140, 160, 350]) {
+    await sleep(pauseMs);
+    const response = await fetch(`${served.url}launch`);
+    assert.equal(response.status, 200, await response.text());
+  }
+  assert.ok(seen.size > 1, 'workers came and went');
+});
+
 test('live statuses reach a graph page connected before the worker that runs the run started', async (t) => {
   const served = await servePipeline(t, { env: quickIdle });
   const graph = await newPage();

@@ -94,7 +94,7 @@ async function serveHere(session: CliSession, args: ServeArgs, now: Date | undef
   // The versions of the code this process loaded, recorded with every run it makes: an edit made
   // while it serves takes effect (and counts) only once a process loads it again.
   const codeVersions = await projectCodeVersions(config, session.io, { inChildProcess: !args.once });
-  const web = ui ? await webParts(config, codeVersions, (event) => {
+  const web = ui ? await webParts(config, codeVersions, Number(session.io.env[workerIdleVariable]) || null, (event) => {
     log.onRunEvent(event);
     log.onLaunchedRunEvent(event);
   }) : null;
@@ -195,7 +195,7 @@ function webFrontSettings(args: ServeArgs, env: NodeJS.ProcessEnv): WebFrontSett
 }
 
 /** The web UI's parts in a worker: the warehouse's coordinator, the live events, the launcher, and serving the pages to the front. */
-async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string, string>, logRunEvent: (event: RunEvent) => void) {
+async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string, string>, idleMs: number | null, logRunEvent: (event: RunEvent) => void) {
   const [{ WarehouseAccess }, { LiveEvents }, { RunLauncher }, { startWebUi }, { RequestActivity }, retirement] = await Promise.all([
     import('../../storage/warehouse-access.ts'),
     import('./web/live-events.ts'),
@@ -223,9 +223,8 @@ async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string
     await tellFront({ type: 'ready', socket: server.socket });
     return server;
   };
-  const idleMs = Number(process.env[workerIdleVariable]) || retirement.workerIdleMs;
   const untilRetired = (scheduler: Scheduler | null, signal: AbortSignal) =>
-    retirement.untilRetired({ idleMs, activity, launching: () => launcher.busy, scheduler, signal });
+    retirement.untilRetired({ idleMs: idleMs ?? retirement.workerIdleMs, activity, launching: () => launcher.busy, scheduler, signal });
   return { access, live, launcher, serve, untilRetired };
 }
 

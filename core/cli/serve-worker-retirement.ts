@@ -13,7 +13,7 @@ import type { RequestActivity } from './web/request-activity.ts';
 export const workerIdleMs = 60_000;
 
 export interface RetirementOptions {
-  /** @default workerIdleMs */
+  /** How long it stays after its last request (`workerIdleMs`, shorter in tests). */
   readonly idleMs: number;
   readonly activity: RequestActivity;
   /** Whether a run launched from the page waits or runs. */
