@@ -5,8 +5,10 @@
  * the idle process, after its first tick (and, with the UI, after its pages were served and the
  * worker that served them has exited): its RSS, summed over serve and any worker alive, against an
  * idle bare Node, and the CPU it uses while it waits; with the UI also right after start, while the
- * first worker is alive. The UI's worker is let go after 3 s without a request instead of a minute
- * (`DUCKDAG_SERVE_WORKER_IDLE_MS`), which changes nothing of what is left once it has gone.
+ * first worker is alive, and how long the first page after a quiet spell takes (a worker starts for
+ * it) against the same page asked again at once. The UI's worker is let go after 3 s without a
+ * request instead of a minute (`DUCKDAG_SERVE_WORKER_IDLE_MS`), which changes nothing of what is left
+ * once it has gone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -135,6 +137,18 @@ interface IdleServe {
   readonly cpuMs: number;
   /** With the UI: serve and its first worker as the first tick has been evaluated. */
   readonly startRssMiB: number;
+  /** With the UI, once idle: the runs page asked for with no worker alive (one starts for it), then again at once. */
+  readonly coldPageMs: number;
+  readonly warmPageMs: number;
+}
+
+/** How long `url` takes to answer in full. */
+async function timeRequest(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  await response.text();
+  return performance.now() - started;
 }
 
 /** serve after its first tick (a daily schedule, so it then waits), with the UI after its pages were read once and their worker has gone. */
@@ -160,7 +174,11 @@ async function idleServe(context: BenchContext, ui: boolean, run: number): Promi
     }
     await until(served, () => processTree(pid).length === 1);
     await sleep(1000);
-    return { ...(await idle(pid)), startRssMiB };
+    const idled = await idle(pid);
+    const url = String(served.events().find((event) => event.event === 'web_ui')?.url);
+    const coldPageMs = ui ? await timeRequest(`${url}runs`) : 0;
+    const warmPageMs = ui ? await timeRequest(`${url}runs`) : 0;
+    return { ...idled, startRssMiB, coldPageMs, warmPageMs };
   } finally {
     await served.stop();
   }
@@ -225,6 +243,19 @@ export async function serveIdle(context: BenchContext): Promise<BenchRow[]> {
         baselineMs: bareRss,
         ratio: ratio(start, bareRss),
         target: 'none (not idle: the worker stays a minute)',
+        met: true,
+      });
+      const cold = samples.map((one) => one.coldPageMs);
+      const warm = samples.map((one) => one.warmPageMs);
+      context.log(`  runs page after a quiet spell: ${cold.map((ms) => `${Math.round(ms)} ms`).join(', ')}; again at once: ${warm.map((ms) => `${Math.round(ms)} ms`).join(', ')}`);
+      rows.push({
+        scenario: 'serve',
+        case: 'serve with the UI: the runs page after a quiet spell (a worker starts for it)',
+        medianMs: median(cold),
+        baseline: 'the same page asked again at once (the worker running)',
+        baselineMs: median(warm),
+        ratio: ratio(median(cold), median(warm)),
+        target: 'none (the cost of the idle figure)',
         met: true,
       });
     }
