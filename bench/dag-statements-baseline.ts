@@ -28,7 +28,7 @@ for (let i = 0; i < Number(countText); i += 1) {
   const staged = readDescription(
     await runAndReadInPlace(connection, `CREATE OR REPLACE TABLE ${identifier(asset).text} AS ${sql`SELECT ${i} AS n`.text};\n${describeTableQuery(asset).text}`),
   );
-  const record = materializationInsert({
+  const record = materializationInsert([{
     runId,
     asset,
     partitionKey: null,
@@ -42,7 +42,7 @@ for (let i = 0; i < Number(countText); i += 1) {
     metadata: { columns: staged.columns },
     codeVersion: null,
     upstream: [],
-  });
+  }]);
   await connection.run(`${record.text};\nCOMMIT`);
 }
 connection.closeSync();

@@ -38,6 +38,12 @@ export interface AssetKind<D extends AnyAssetsDefinition = any> {
   readonly name: string;
   /** How graphs draw it: as rows of a table, or as one document. */
   readonly shape: 'table' | 'document';
+  /**
+   * Whether an attempt sends only statements that may be sent again, to the same effect, and
+   * nothing else (no appender, no side effect): it may then share a transaction with other assets'
+   * attempts (see deferred-commits.ts), and is sent again if one of them fails. Left out: never.
+   */
+  sharesTransaction?(asset: D): boolean;
   /** Runs the asset's code for one attempt inside the transaction and stages its result. */
   stage(asset: D, attempt: KindAttempt): Promise<StagedResult>;
   /** The stored asset, read back for a downstream asset. */
