@@ -44,7 +44,9 @@ export async function compiledFramework() {
       ...['tsconfig.json', 'node_modules/.package-lock.json', 'package-lock.json'].map((path) => join(packageRoot, path)),
     ],
     mustInclude: sources,
-    options: { entryPoints: sources, outbase: packageRoot },
+    // No source maps: Node would read and parse one for each of its modules on every command
+    // (tens of milliseconds), for stack traces that rarely reach a user; its JavaScript keeps every name.
+    options: { entryPoints: sources, outbase: packageRoot, sourcemap: false },
   });
   const sourceSet = new Set(sources);
   return {

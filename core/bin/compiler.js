@@ -73,7 +73,8 @@ export async function compiledBuild({ cacheDir, name, root, packages, settings, 
 
 /**
  * The options every duckdag build shares: split ES modules for Node 20, names kept (errors and
- * classes are reported by name), and source maps so that stack traces name the `.ts` file and line.
+ * classes are reported by name), and source maps so that stack traces name the `.ts` file and line
+ * (a build may leave them out).
  * With `packages: 'bundle'`, npm packages are compiled in (except those in `unbundledPackages`): a package of many
  * small modules loads much faster as one file (yargs 0.10 → 0.06 s, @duckdb/node-api 0.09 → 0.07 s).
  * With `'external'` Node loads them, as a project's config needs: its packages are the project's.
