@@ -13,7 +13,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheDirOf } from './build-cache.js';
-import { compiledBuild } from './compiler.js';
+import { compiledBuild, compiledExtension } from './compiler.js';
 
 /** duckdag's installation folder. */
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,7 +51,7 @@ export async function compiledFramework() {
   const sourceSet = new Set(sources);
   return {
     build: dir,
-    moduleUrl: (sourcePath) => (sourceSet.has(sourcePath) ? pathToFileURL(join(dir, relative(packageRoot, sourcePath).replace(/\.ts$/, '.js'))).href : undefined),
+    moduleUrl: (sourcePath) => (sourceSet.has(sourcePath) ? pathToFileURL(join(dir, relative(packageRoot, sourcePath).replace(/\.ts$/, compiledExtension))).href : undefined),
   };
 }
 

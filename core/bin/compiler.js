@@ -20,6 +20,9 @@ const metaNames = { url: '__duckdag_import_meta_url', dirname: '__duckdag_import
  */
 const unbundledPackages = ['@duckdb/node-bindings', 'ts-morph'];
 
+/** The extension of compiled modules. */
+export const compiledExtension = '.mjs';
+
 /** Builds in progress in this process. */
 let building = 0;
 
@@ -96,6 +99,8 @@ export function compileOptions(loaded, packages, root) {
     sourcemap: 'linked',
     sourcesContent: false,
     chunkNames: 'chunks/[name]-[hash]',
+    // ES modules by their extension: Node then looks up no package.json scope to learn each file's format.
+    outExtension: { '.js': compiledExtension },
     define: Object.fromEntries(Object.entries(metaNames).map(([key, name]) => [`import.meta.${key}`, name])),
     plugins: [sourceFilesPlugin(loaded, join(root, 'node_modules', '/'))],
     logLevel: 'silent',
