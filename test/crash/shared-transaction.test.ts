@@ -108,10 +108,7 @@ test('kills at random moments of a chain of SQL assets leave each table agreeing
   for (const delayMs of [400, 900, 1300, 1700, 2100, 2600]) {
     const warehouse = join(project.dir, `random-${delayMs}.duckdb`);
     copyFileSync(baseline, warehouse);
-    const child = project.spawn(['--warehouse', warehouse, 'materialize'], { env: { STEP_MS: '60', FIRST: '101' } });
-    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    await new Promise((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
+    await project.run(['--warehouse', warehouse, 'materialize'], { env: { STEP_MS: '60', FIRST: '101' }, killAfterMs: delayMs });
     assertAgreeingPrefix(await stored(project, warehouse), `killed after ${delayMs} ms`);
   }
 });
