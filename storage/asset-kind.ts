@@ -9,6 +9,7 @@ import type { AttemptOutcome, AttemptSpec, LoadedAsset } from '../core/runtime/a
 import type { AssetTransaction } from './asset-transaction.ts';
 import type { CheckedRows } from './check-runner.ts';
 import type { StatementReader } from './statement-reader.ts';
+import type { StoredValue } from './value-store.ts';
 
 /** One attempt, as a kind sees it. */
 export interface KindAttempt {
@@ -29,6 +30,11 @@ export interface KindAttempt {
 export interface StagedResult {
   readonly outcome: Omit<AttemptOutcome, 'checks'>;
   readonly statements: Sql;
+  /**
+   * A value to store in `duckdag.asset_values`, replacing the asset partition's (the value kind's
+   * result): stored with the record, with those of other records in one statement when they wait together.
+   */
+  readonly value?: StoredValue;
   /** The staged rows, for the asset's checks to run on before `statements` store them; kinds without rows leave it out. */
   readonly checkable?: CheckedRows;
 }

@@ -7,7 +7,7 @@
  * SQL assets share the transaction itself (`join`): an asset whose kind says its statements can be
  * sent again (an unpartitioned SQL asset: its one query) and that declares no resources runs them
  * in the open transaction, and its history row waits with the records. At the commit, every
- * history row goes in one multi-row insert. Everything pending commits at once, so a crash loses
+ * history row goes in one multi-row insert, and every stored value in one delete and one insert. Everything pending commits at once, so a crash loses
  * whole assets, the latest ones, never part of one, and never an asset without what it was built from.
  *
  * A failing statement aborts a DuckDB transaction, which has no savepoints: when an asset that
@@ -24,13 +24,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Sql } from '../core/kernel/sql.ts';
 import { materializationInsert, type MaterializationRecord } from './run-history.ts';
+import { valuesReplace, type StoredValue } from './value-store.ts';
 
 /** How long a record may wait for a commit, at most. */
 export const deferredCommitMaxDelayMs = 1000;
 
-/** One asset's record: statements (none for a history row alone) and history rows, committed together. */
+/** One asset's record: statements (none for a history row alone), stored values and history rows, committed together. */
 interface PendingRecord {
   readonly statements: string | null;
+  readonly values: readonly StoredValue[];
   readonly history: readonly MaterializationRecord[];
 }
 
@@ -62,9 +64,9 @@ export class DeferredCommits {
     this.#maxDelayMs = maxDelayMs;
   }
 
-  /** Keeps `statements` and `history` (one asset's whole record) for the next commit. */
-  add(statements: Sql | null, history: readonly MaterializationRecord[]): void {
-    this.#keep({ statements: statements?.text ?? null, history });
+  /** Keeps `statements`, `values` and `history` (one asset's whole record) for the next commit. */
+  add(statements: Sql | null, history: readonly MaterializationRecord[], values: readonly StoredValue[] = []): void {
+    this.#keep({ statements: statements?.text ?? null, values, history });
   }
 
   /**
@@ -104,9 +106,11 @@ export class DeferredCommits {
       const members = this.#members.splice(0);
       this.#pendingAssets.clear();
       const all = [...members, ...records];
+      const values = all.flatMap((record) => record.values);
       const history = all.flatMap((record) => record.history);
       const texts = [
         ...all.flatMap((record) => (record.statements === null ? [] : [record.statements])),
+        ...(values.length === 0 ? [] : [valuesReplace(values).text]),
         ...(history.length === 0 ? [] : [materializationInsert(history).text]),
         ...(statements === undefined ? [] : [statements.text]),
       ];
@@ -181,7 +185,7 @@ export class DeferredCommits {
 
 /** A member's statements, sent again, followed by its record. */
 function asRecord(member: Member): PendingRecord {
-  return { statements: member.statements === null ? member.sent : `${member.sent};\n${member.statements}`, history: member.history };
+  return { ...member, statements: member.statements === null ? member.sent : `${member.sent};\n${member.statements}` };
 }
 
 /** What a shared attempt needs of the commits it joined. */
@@ -223,7 +227,7 @@ export class SharedAttempt {
 
   /** The attempt succeeded: what it sent stays in the transaction, and its record waits for the commit. */
   done(statements: Sql | null, history: readonly MaterializationRecord[]): void {
-    const record = { statements: statements?.text ?? null, history };
+    const record = { statements: statements?.text ?? null, values: [], history };
     this.#commits.keep(this.#sent.length === 0 ? record : { ...record, sent: this.#sent.join(';\n') });
     this.#end();
   }

@@ -25,6 +25,7 @@ import { AssetTransaction } from './asset-transaction.ts';
 import { checkResultsInsert } from './check-results-history.ts';
 import { runChecks } from './check-runner.ts';
 import { materializationInsert, type MaterializationRecord } from './run-history.ts';
+import { valuesReplace } from './value-store.ts';
 import type { SerialConnection } from './serial-connection.ts';
 
 export async function materializeAttempt(
@@ -63,10 +64,12 @@ export async function materializeAttempt(
       return { ...staged.outcome, input: null, checks };
     }
     const statements = [...nonEmpty(staged.statements), ...results];
+    const values = staged.value === undefined ? [] : [staged.value];
     const history = record(asset, spec, staged, MaterializationStatus.materialized, null);
-    if (shared !== null) shared.done(statements.length === 0 ? null : joinSql(statements, ';\n'), [history]);
-    else if (reachesOutside || transaction.touched) await transaction.commit(joinSql([...statements, materializationInsert([history])], ';\n').text);
-    else deferred.add(statements.length === 0 ? null : joinSql(statements, ';\n'), [history]);
+    const stored = [...statements, ...(values.length === 0 ? [] : [valuesReplace(values)])];
+    if (shared !== null) shared.done(stored.length === 0 ? null : joinSql(stored, ';\n'), [history]);
+    else if (reachesOutside || transaction.touched) await transaction.commit(joinSql([...stored, materializationInsert([history])], ';\n').text);
+    else deferred.add(statements.length === 0 ? null : joinSql(statements, ';\n'), [history], values);
     return { ...staged.outcome, checks };
   } catch (error) {
     await transaction.rollback();
