@@ -54,6 +54,8 @@ export class DeferredCommits {
   /** Attempts that joined and have not finished. */
   #joined = 0;
   #timer: NodeJS.Timeout | null = null;
+  /** When the oldest pending record was made, or the shared transaction opened (ms since the epoch). */
+  #since: number | null = null;
   /** Each use of the connection waits for the one before. */
   #tail: Promise<void> = Promise.resolve();
   /** The latest commit sent, which runs after every earlier one. */
@@ -83,6 +85,7 @@ export class DeferredCommits {
         if (this.#open) return;
         await this.#connection.run('BEGIN TRANSACTION');
         this.#open = true;
+        this.#since ??= Date.now();
       },
       keep: (member) => this.#keep(member),
       restart: () => this.#restart(),
@@ -105,6 +108,7 @@ export class DeferredCommits {
       const records = this.#records.splice(0);
       const members = this.#members.splice(0);
       this.#pendingAssets.clear();
+      this.#since = null;
       const all = [...members, ...records];
       const values = all.flatMap((record) => record.values);
       const history = all.flatMap((record) => record.history);
@@ -133,8 +137,9 @@ export class DeferredCommits {
     if ('sent' in record) this.#members.push(record);
     else this.#records.push(record);
     for (const row of record.history) this.#pendingAssets.add(row.asset);
+    this.#since ??= Date.now();
     // A commit that fails here keeps its records for the next one, which reports the failure.
-    this.#timer ??= setTimeout(() => this.commit().catch(() => undefined), this.#maxDelayMs).unref();
+    this.#timer ??= setTimeout(() => this.commit().catch(() => undefined), Math.max(0, this.#since + this.#maxDelayMs - Date.now())).unref();
   }
 
   #unshift(record: PendingRecord): void {
