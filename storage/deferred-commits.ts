@@ -95,9 +95,12 @@ export class DeferredCommits {
     });
   }
 
-  /** Commits if one of `assets` is pending; resolves once they, and every earlier commit, are durable. */
-  commitIfPending(assets: readonly string[]): Promise<void> {
-    return this.#anyPending(assets) ? this.commit() : this.#latest;
+  /** Commits if one of `assets` is pending; resolves once they are durable. */
+  async commitIfPending(assets: readonly string[]): Promise<void> {
+    if (this.#anyPending(assets)) return this.commit();
+    // A commit on its way may hold them: once it is done, or failed and left them pending again, they are durable or committed now.
+    await this.#latest.catch(() => undefined);
+    if (this.#anyPending(assets)) await this.commit();
   }
 
   /** Commits everything pending, then `statements` if given, in one transaction; resolves once they, and every earlier commit, are durable. */
