@@ -13,8 +13,12 @@ export interface StoredValue {
   readonly runId: string;
 }
 
-/** Statements replacing the stored values of their asset partitions (at least one value): one delete and one insert however many. */
-export function valuesReplace(values: readonly StoredValue[]): Sql {
+/**
+ * Statements replacing the stored values of their asset partitions (at least one value): one delete
+ * and one insert however many; of two values for one asset partition, the later one is stored.
+ */
+export function valuesReplace(stored: readonly StoredValue[]): Sql {
+  const values = [...new Map(stored.map((value) => [JSON.stringify([value.asset, value.partitionKey]), value])).values()];
   const keys = joinSql(values.map((value) => sql`(${value.asset}, ${value.partitionKey})`));
   const rows = joinSql(values.map((value) => sql`(${value.asset}, ${value.partitionKey}, CAST(${value.valueJson} AS JSON), ${value.runId}, now())`));
   return sql`DELETE FROM duckdag.asset_values AS stored USING (VALUES ${keys}) AS replaced(asset, partition_key)
