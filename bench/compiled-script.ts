@@ -4,7 +4,7 @@
  */
 import { join, parse } from 'node:path';
 import { build } from 'esbuild';
-import { compileOptions } from '../core/bin/compiler.js';
+import { compiledExtension, compileOptions } from '../core/bin/compiler.js';
 import { repoRoot } from './bench-context.ts';
 
 /** Compiles `source` into `workDir/compiled/` and returns the script to run with plain `node`. */
@@ -14,5 +14,5 @@ export async function compiledScript(source: string, workDir: string): Promise<s
   const options = compileOptions([], 'bundle', repoRoot);
   // jsonc-parser's CommonJS build loads its parts with computed requires, which a bundle cannot hold.
   await build({ ...options, external: [...(options.external ?? []), 'jsonc-parser'], entryPoints: { [name]: source }, outdir });
-  return join(outdir, `${name}.js`);
+  return join(outdir, `${name}${compiledExtension}`);
 }

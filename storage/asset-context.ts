@@ -18,7 +18,7 @@ export interface ContextHandle {
 
 export function createAssetContext(asset: AnyAssetsDefinition, spec: AttemptSpec, transaction: AssetTransaction): ContextHandle {
   const metadata: Record<string, unknown> = {};
-  const checkReads = undeclaredReadsCheck(asset, spec.projectAssets, transaction.connection);
+  const checkReads = undeclaredReadsCheck(asset, spec.projectAssets, transaction);
   const context: AssetExecutionContext<any> = {
     asset: asset.name,
     runId: spec.runId,

@@ -9,6 +9,7 @@ import type { AttemptOutcome, AttemptSpec, LoadedAsset } from '../core/runtime/a
 import type { AssetTransaction } from './asset-transaction.ts';
 import type { CheckedRows } from './check-runner.ts';
 import type { StatementReader } from './statement-reader.ts';
+import type { StoredValue } from './value-store.ts';
 
 /** One attempt, as a kind sees it. */
 export interface KindAttempt {
@@ -29,6 +30,11 @@ export interface KindAttempt {
 export interface StagedResult {
   readonly outcome: Omit<AttemptOutcome, 'checks'>;
   readonly statements: Sql;
+  /**
+   * A value to store in `duckdag.asset_values`, replacing the asset partition's (the value kind's
+   * result): stored with the record, with those of other records in one statement when they wait together.
+   */
+  readonly value?: StoredValue;
   /** The staged rows, for the asset's checks to run on before `statements` store them; kinds without rows leave it out. */
   readonly checkable?: CheckedRows;
 }
@@ -38,6 +44,12 @@ export interface AssetKind<D extends AnyAssetsDefinition = any> {
   readonly name: string;
   /** How graphs draw it: as rows of a table, or as one document. */
   readonly shape: 'table' | 'document';
+  /**
+   * Whether an attempt sends only statements that may be sent again, to the same effect, and
+   * nothing else (no appender, no side effect): it may then share a transaction with other assets'
+   * attempts (see deferred-commits.ts), and is sent again if one of them fails. Left out: never.
+   */
+  sharesTransaction?(asset: D): boolean;
   /** Runs the asset's code for one attempt inside the transaction and stages its result. */
   stage(asset: D, attempt: KindAttempt): Promise<StagedResult>;
   /** The stored asset, read back for a downstream asset. */

@@ -3,24 +3,38 @@
  * statements in one round trip, and an asset that touched nothing before (most value assets) gets
  * its `BEGIN` in that same round trip too. Once the run is cancelled no statement starts (a running
  * one is interrupted by the store); the commit still goes through, so that a side effect already
- * done is recorded.
+ * done is recorded. An attempt that shares the transaction of others (see deferred-commits.ts) runs
+ * its statements in that one instead, and neither commits nor rolls back on its own.
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import { CancelledError } from '../core/kernel/errors.ts';
+import type { SharedAttempt } from './deferred-commits.ts';
 import { runAndReadInPlace } from './read-in-place.ts';
 
 export class AssetTransaction {
   readonly connection: DuckDBConnection;
   readonly #signal: AbortSignal | undefined;
   readonly #beforeFirstStatement: () => Promise<void>;
+  readonly shared: SharedAttempt | null;
   #open = false;
   #begun: Promise<void> | null = null;
 
   /** `beforeFirstStatement` runs once, before the first statement the asset's code or its kind sends. */
-  constructor(connection: DuckDBConnection, signal?: AbortSignal, beforeFirstStatement: () => Promise<void> = () => Promise.resolve()) {
+  constructor(
+    connection: DuckDBConnection,
+    signal?: AbortSignal,
+    beforeFirstStatement: () => Promise<void> = () => Promise.resolve(),
+    shared: SharedAttempt | null = null,
+  ) {
     this.connection = connection;
     this.#signal = signal;
     this.#beforeFirstStatement = beforeFirstStatement;
+    this.shared = shared;
+  }
+
+  /** The part of the shared transaction that `attempt` joined. */
+  static sharing(attempt: SharedAttempt, signal: AbortSignal): AssetTransaction {
+    return new AssetTransaction(attempt.connection, signal, () => attempt.begin(), attempt);
   }
 
   /** Whether any statement was sent before the commit. */
@@ -32,6 +46,7 @@ export class AssetTransaction {
   async run(statements: string): Promise<void> {
     this.#checkCancelled();
     await this.#begin();
+    this.shared?.sent(statements);
     await this.connection.run(statements);
   }
 
@@ -39,6 +54,7 @@ export class AssetTransaction {
   async read(statements: string): Promise<DuckDBResultReader> {
     this.#checkCancelled();
     await this.#begin();
+    this.shared?.sent(statements);
     return runAndReadInPlace(this.connection, statements);
   }
 
@@ -49,8 +65,15 @@ export class AssetTransaction {
     return this.connection.createAppender(table);
   }
 
+  /** The connection, once the transaction may use it, for parsing statements (which reads and writes nothing). */
+  async parsingConnection(): Promise<DuckDBConnection> {
+    if (this.shared !== null) await this.#begin();
+    return this.connection;
+  }
+
   /** Runs the last statements and commits, in one round trip. */
   async commit(statements: string): Promise<void> {
+    if (this.shared !== null) throw new Error('an attempt in the shared transaction is committed with it, not on its own');
     const begin = this.#open ? '' : 'BEGIN TRANSACTION;\n';
     this.#open = true;
     await this.connection.run(`${begin}${statements};\nCOMMIT`);
@@ -59,6 +82,7 @@ export class AssetTransaction {
 
   /** Undoes everything, if anything was begun. */
   async rollback(): Promise<void> {
+    if (this.shared !== null) return this.shared.abandon();
     if (!this.#open) return;
     this.#open = false;
     try {
@@ -78,6 +102,7 @@ export class AssetTransaction {
    */
   async #begin(): Promise<void> {
     this.#begun ??= this.#beforeFirstStatement().then(() => {
+      if (this.shared !== null) return undefined;
       this.#open = true;
       return this.connection.run('BEGIN TRANSACTION');
     }).then(() => undefined);

@@ -1,7 +1,8 @@
 /**
  * The runtime's `AssetStore` on the warehouse: attempts run on pooled connections of the command's
- * one DuckDB instance (interrupted when the run is cancelled), each asset's kind decides how it is
- * staged and read, and the history is kept on a connection of its own.
+ * one DuckDB instance (interrupted when the run is cancelled), or, for an asset whose kind allows
+ * it, in the transaction shared with others on the connection of `deferred-commits.ts`; each
+ * asset's kind decides how it is staged and read, and the history is kept on a connection of its own.
  */
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import type { AnyAssetsDefinition } from '../core/kernel/asset-definition.ts';
@@ -30,23 +31,23 @@ export class DuckdbAssetStore implements AssetStore {
   readonly history: DuckdbRunHistory;
   readonly #warehouse: Warehouse;
   readonly #kinds: AssetKinds;
-  /** History writes, reads of what the warehouse holds, and commits beside an asset's transaction. */
+  /** Reads of what the warehouse holds, and commits beside an asset's transaction. */
   readonly #control: SerialConnection;
-  /** Records that wait for a commit shared with others (see deferred-commits.ts). */
+  /** The history, the records that wait for a commit shared with others, and the transaction they share (see deferred-commits.ts). */
   readonly #deferred: DeferredCommits;
   readonly #idle: DuckDBConnection[] = [];
 
-  private constructor(warehouse: Warehouse, kinds: AssetKinds, control: SerialConnection) {
+  private constructor(warehouse: Warehouse, kinds: AssetKinds, control: SerialConnection, deferred: DeferredCommits) {
     this.#warehouse = warehouse;
     this.#kinds = kinds;
     this.#control = control;
-    this.#deferred = new DeferredCommits(control);
+    this.#deferred = deferred;
     this.history = new DuckdbRunHistory(this.#deferred);
   }
 
   /** A store on an open warehouse; its connections close with the warehouse. */
   static async open(warehouse: Warehouse, kinds: AssetKinds): Promise<DuckdbAssetStore> {
-    return new DuckdbAssetStore(warehouse, kinds, new SerialConnection(await warehouse.connect()));
+    return new DuckdbAssetStore(warehouse, kinds, new SerialConnection(await warehouse.connect()), new DeferredCommits(await warehouse.connect()));
   }
 
   async holdings(wanted: readonly AssetPartition[]): Promise<ReadonlySet<string>> {
@@ -70,7 +71,13 @@ export class DuckdbAssetStore implements AssetStore {
   }
 
   materialize(asset: AnyAssetsDefinition, spec: AttemptSpec): Promise<AttemptOutcome> {
-    return this.#interruptible(spec.signal, (connection) => materializeAttempt(this.#kinds.of(asset), asset, spec, connection, this.#control, this.#deferred));
+    const kind = this.#kinds.of(asset);
+    const shared =
+      asset.resourceKeys.length === 0 && kind.sharesTransaction?.(asset) === true ? this.#deferred.join(Object.values(asset.deps).map((dep) => dep.name)) : null;
+    if (shared === null) {
+      return this.#interruptible(spec.signal, (connection) => materializeAttempt(kind, asset, spec, connection, this.#control, this.#deferred, null));
+    }
+    return interruptingOn(shared.connection, spec.signal, () => materializeAttempt(kind, asset, spec, shared.connection, this.#control, this.#deferred, shared));
   }
 
   checkStored(asset: AnyAssetsDefinition, spec: StoredCheckSpec): Promise<readonly CheckResult[]> {
@@ -79,15 +86,7 @@ export class DuckdbAssetStore implements AssetStore {
 
   /** Work on a pooled connection whose running statement is interrupted when `signal` aborts. */
   #interruptible<T>(signal: AbortSignal, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.#withConnection(async (connection) => {
-      const interrupt = () => connection.interrupt();
-      signal.addEventListener('abort', interrupt);
-      try {
-        return await work(connection);
-      } finally {
-        signal.removeEventListener('abort', interrupt);
-      }
-    });
+    return this.#withConnection((connection) => interruptingOn(connection, signal, () => work(connection)));
   }
 
   async #withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -97,6 +96,17 @@ export class DuckdbAssetStore implements AssetStore {
     } finally {
       this.#idle.push(connection);
     }
+  }
+}
+
+/** Runs `work`, interrupting the statement running on `connection` when `signal` aborts. */
+async function interruptingOn<T>(connection: DuckDBConnection, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  const interrupt = () => connection.interrupt();
+  signal.addEventListener('abort', interrupt);
+  try {
+    return await work();
+  } finally {
+    signal.removeEventListener('abort', interrupt);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { AssetMetadata } from '../core/kernel/asset-definition.ts';
 import { duckdagVersion } from '../core/kernel/duckdag-version.ts';
-import { sql, type Sql } from '../core/kernel/sql.ts';
+import { joinSql, sql, type Sql } from '../core/kernel/sql.ts';
 import { MaterializationStatus, RunStatus } from '../core/kernel/statuses.ts';
 import type { OutcomeRecord, RunHistory, RunRecord } from '../core/runtime/asset-store.ts';
 import type { DeferredCommits } from './deferred-commits.ts';
@@ -18,15 +18,18 @@ export interface MaterializationRecord extends Omit<OutcomeRecord, 'status'> {
   readonly upstream: readonly string[];
 }
 
-/** The statement recording a materialization or another outcome, to send along with other statements. */
-export function materializationInsert(record: MaterializationRecord): Sql {
-  return sql`INSERT INTO duckdag.materializations
-      (run_id, asset, partition_key, status, row_count, started_at, finished_at, duration_ms, attempts, error, reason, metadata, code_version, upstream)
-    VALUES (
+/** The statement recording materializations or other outcomes (at least one), one row each, to send along with other statements. */
+export function materializationInsert(records: readonly MaterializationRecord[]): Sql {
+  const rows = records.map(
+    (record) => sql`(
       ${record.runId}, ${record.asset}, ${record.partitionKey}, ${record.status}, ${record.rowCount},
       ${record.startedAt}, ${record.finishedAt}, ${record.finishedAt.getTime() - record.startedAt.getTime()},
       ${record.attempts}, ${record.error}, ${record.reason}, CAST(${JSON.stringify(record.metadata)} AS JSON),
-      ${record.codeVersion}, CAST(${[...record.upstream]} AS VARCHAR[]))`;
+      ${record.codeVersion}, CAST(${[...record.upstream]} AS VARCHAR[]))`,
+  );
+  return sql`INSERT INTO duckdag.materializations
+      (run_id, asset, partition_key, status, row_count, started_at, finished_at, duration_ms, attempts, error, reason, metadata, code_version, upstream)
+    VALUES ${joinSql(rows)}`;
 }
 
 /**
@@ -42,7 +45,7 @@ export class DuckdbRunHistory implements RunHistory {
   }
 
   async markInterruptedRuns(): Promise<void> {
-    this.#commits.add(sql`UPDATE duckdag.runs SET status = ${RunStatus.interrupted} WHERE status = ${RunStatus.running}`);
+    this.#commits.add(sql`UPDATE duckdag.runs SET status = ${RunStatus.interrupted} WHERE status = ${RunStatus.running}`, []);
   }
 
   recordRunStart(run: RunRecord): Promise<void> {
@@ -57,6 +60,6 @@ export class DuckdbRunHistory implements RunHistory {
   }
 
   async recordOutcome(record: OutcomeRecord): Promise<void> {
-    this.#commits.add(materializationInsert({ ...record, rowCount: null, metadata: {} }));
+    this.#commits.add(null, [{ ...record, rowCount: null, metadata: {} }]);
   }
 }

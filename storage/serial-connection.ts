@@ -1,6 +1,7 @@
 /**
  * A connection that runs one batch of statements at a time, each batch its own transaction unless
- * it says otherwise: the run history and the commits made beside an asset's transaction share it.
+ * it says otherwise: reads of what the warehouse holds and the commits made beside an asset's
+ * transaction share it.
  */
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import pLimit from 'p-limit';

@@ -3,7 +3,8 @@
  * its partition's rows) in the asset's transaction. Downstream assets get a `TableRef`; a table is
  * empty when it (or its partition) has no rows. An unpartitioned SQL asset, whose code is its one
  * query, needs no staging table: `CREATE OR REPLACE` in the transaction replaces the table, which
- * readers (and a crash) see as before until the commit, and saves a rename and a drop per asset.
+ * readers (and a crash) see as before until the commit, and saves a rename and a drop per asset;
+ * and, its one query being its whole attempt, it may share a transaction with others.
  */
 import type { TableAssetContext, TableAssetDefinition, TableRef } from '../core/kernel/asset-definition.ts';
 import { WarehouseError } from '../core/kernel/errors.ts';
@@ -18,10 +19,12 @@ import { undeclaredReadsCheck } from './undeclared-reads.ts';
 export const tableKind = defineAssetKind<TableAssetDefinition<any>>({
   name: 'table',
   shape: 'table',
+  // Its code is its one query, sent once with the table's description.
+  sharesTransaction: (asset) => asset.compute === 'sql' && asset.partitions === null,
   async stage(asset, { spec, transaction, context, metadata, commitAside, afterAttempt }) {
     const inPlace = asset.compute === 'sql' && asset.partitions === null;
     const staging = inPlace ? asset.name : stagingTableName(asset.name, spec.runId);
-    const reads = undeclaredReadsCheck(asset, spec.projectAssets, transaction.connection);
+    const reads = undeclaredReadsCheck(asset, spec.projectAssets, transaction);
     const handle = createTableOutput(transaction, { table: staging, replace: inPlace }, context.addMetadata, reads);
     const tableContext: TableAssetContext<any> = {
       ...context,

@@ -5,10 +5,11 @@
  */
 import type { ValueAssetContext, ValueAssetDefinition } from '../core/kernel/asset-definition.ts';
 import { WarehouseError } from '../core/kernel/errors.ts';
+import { sql } from '../core/kernel/sql.ts';
 import { isEmptyValue } from '../core/kernel/value-asset.ts';
 import { defineAssetKind } from './asset-kind.ts';
 import { runUserCode } from './run-user-code.ts';
-import { readValue, valueReplace } from './value-store.ts';
+import { readValue } from './value-store.ts';
 
 export const valueKind = defineAssetKind<ValueAssetDefinition<unknown, any>>({
   name: 'value',
@@ -38,7 +39,8 @@ export const valueKind = defineAssetKind<ValueAssetDefinition<unknown, any>>({
         input: JSON.parse(serialized) as unknown,
         metadata: { ...metadata(), value_bytes: Buffer.byteLength(serialized) },
       },
-      statements: valueReplace(asset.name, spec.partitionKey, serialized, spec.runId),
+      statements: sql``,
+      value: { asset: asset.name, partitionKey: spec.partitionKey, valueJson: serialized, runId: spec.runId },
     };
   },
   async load(asset, partitionKey, reader) {

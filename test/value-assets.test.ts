@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { dailyPartitions } from '../core/kernel/daily-partitions.ts';
 import { valueAsset } from '../core/kernel/value-asset.ts';
+import { readRows } from '../storage/read-rows.ts';
+import { valuesReplace } from '../storage/value-store.ts';
+import { Warehouse } from '../storage/warehouse.ts';
+import { tempDir } from './support/temp-dir.ts';
 import { tempWarehouse } from './support/temp-warehouse.ts';
 
 test('a value asset stores its JSON value per partition in duckdag.asset_values', async (t) => {
@@ -68,4 +73,21 @@ test('the force flag reaches the asset', async (t) => {
   await warehouse.run([probe]);
   await warehouse.run([probe], { force: true });
   assert.deepEqual(flags, [false, true]);
+});
+
+test('values replaced together keep one value per asset partition: the later one', async (t) => {
+  const warehouse = await Warehouse.open({ path: join(tempDir(t), 'warehouse.duckdb'), access: 'read_write', lockTimeoutMs: 1000, command: 'test' });
+  t.after(() => warehouse.close());
+  const connection = await warehouse.connect();
+  const value = (asset: string, partitionKey: string | null, valueJson: string) => ({ asset, partitionKey, valueJson, runId: 'test' });
+  await connection.run(valuesReplace([value('report', null, '1'), value('report', '2026-11-24', '2')]).text);
+  await connection.run(valuesReplace([value('report', null, '3'), value('other', null, '4'), value('report', null, '5')]).text);
+  assert.deepEqual(
+    await readRows(connection, `SELECT asset, partition_key, CAST(value AS VARCHAR) AS value FROM duckdag.asset_values ORDER BY asset, partition_key NULLS FIRST`),
+    [
+      { asset: 'other', partition_key: null, value: '4' },
+      { asset: 'report', partition_key: null, value: '5' },
+      { asset: 'report', partition_key: '2026-11-24', value: '2' },
+    ],
+  );
 });

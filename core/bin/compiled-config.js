@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheDirOf } from './build-cache.js';
-import { compiledBuild } from './compiler.js';
+import { compiledBuild, compiledExtension } from './compiler.js';
 
 /**
  * The importer the CLI loads configs with: compiles the config at `configPath` if needed and imports it.
@@ -36,7 +36,7 @@ async function compiledConfig(configPath, framework) {
     requires: framework.build,
     options: { entryPoints: { config: configPath }, plugins: [frameworkImports(framework)] },
   });
-  return join(dir, 'config.js');
+  return join(dir, `config${compiledExtension}`);
 }
 
 /**

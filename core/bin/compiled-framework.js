@@ -13,7 +13,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheDirOf } from './build-cache.js';
-import { compiledBuild } from './compiler.js';
+import { compiledBuild, compiledExtension } from './compiler.js';
 
 /** duckdag's installation folder. */
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,12 +44,14 @@ export async function compiledFramework() {
       ...['tsconfig.json', 'node_modules/.package-lock.json', 'package-lock.json'].map((path) => join(packageRoot, path)),
     ],
     mustInclude: sources,
-    options: { entryPoints: sources, outbase: packageRoot },
+    // No source maps: Node would read and parse one for each of its modules on every command
+    // (tens of milliseconds), for stack traces that rarely reach a user; its JavaScript keeps every name.
+    options: { entryPoints: sources, outbase: packageRoot, sourcemap: false },
   });
   const sourceSet = new Set(sources);
   return {
     build: dir,
-    moduleUrl: (sourcePath) => (sourceSet.has(sourcePath) ? pathToFileURL(join(dir, relative(packageRoot, sourcePath).replace(/\.ts$/, '.js'))).href : undefined),
+    moduleUrl: (sourcePath) => (sourceSet.has(sourcePath) ? pathToFileURL(join(dir, relative(packageRoot, sourcePath).replace(/\.ts$/, compiledExtension))).href : undefined),
   };
 }
 

@@ -20,6 +20,9 @@ const metaNames = { url: '__duckdag_import_meta_url', dirname: '__duckdag_import
  */
 const unbundledPackages = ['@duckdb/node-bindings', 'ts-morph'];
 
+/** The extension of compiled modules. */
+export const compiledExtension = '.mjs';
+
 /** Builds in progress in this process. */
 let building = 0;
 
@@ -73,7 +76,8 @@ export async function compiledBuild({ cacheDir, name, root, packages, settings, 
 
 /**
  * The options every duckdag build shares: split ES modules for Node 20, names kept (errors and
- * classes are reported by name), and source maps so that stack traces name the `.ts` file and line.
+ * classes are reported by name), and source maps so that stack traces name the `.ts` file and line
+ * (a build may leave them out).
  * With `packages: 'bundle'`, npm packages are compiled in (except those in `unbundledPackages`): a package of many
  * small modules loads much faster as one file (yargs 0.10 → 0.06 s, @duckdb/node-api 0.09 → 0.07 s).
  * With `'external'` Node loads them, as a project's config needs: its packages are the project's.
@@ -95,6 +99,8 @@ export function compileOptions(loaded, packages, root) {
     sourcemap: 'linked',
     sourcesContent: false,
     chunkNames: 'chunks/[name]-[hash]',
+    // ES modules by their extension: Node then looks up no package.json scope to learn each file's format.
+    outExtension: { '.js': compiledExtension },
     define: Object.fromEntries(Object.entries(metaNames).map(([key, name]) => [`import.meta.${key}`, name])),
     plugins: [sourceFilesPlugin(loaded, join(root, 'node_modules', '/'))],
     logLevel: 'silent',

@@ -3,8 +3,9 @@
 // The duckdag executable. duckdag and project configs are TypeScript; they run compiled to
 // JavaScript by esbuild and cached (see compiled-framework.js and compiled-config.js), which starts
 // each command ~0.2 s sooner on Node 20 than a TypeScript loader would. Source maps keep stack
-// traces pointing at the `.ts` files. If duckdag cannot compile itself (a broken installation, or
-// a cache folder it may not write), it says why and exits 1.
+// traces through the project's config and assets pointing at their `.ts` files (duckdag's own
+// modules are compiled without, see compiled-framework.js). If duckdag cannot compile itself (a
+// broken installation, or a cache folder it may not write), it says why and exits 1.
 import { fileURLToPath } from 'node:url';
 import { compiledConfigImporter } from './compiled-config.js';
 import { compiledFramework } from './compiled-framework.js';

@@ -114,8 +114,9 @@ export interface AssetStore {
   /**
    * One attempt: runs the asset's code and stores its result together with its history record,
    * all or nothing; rejects, leaving the previous data and history as they were, when it fails.
-   * The record of a pure computation (no resources, no statement sent) may be committed later,
-   * but before any asset with resources starts, any asset's first statement, and the run's end.
+   * A store may commit the result later, together with others' (a pure computation: no resources,
+   * no statement sent; or an attempt whose statements it can send again), but before any asset
+   * with resources starts, before the first statement of an asset that reads it, and at the run's end.
    */
   materialize(asset: AnyAssetsDefinition, attempt: AttemptSpec): Promise<AttemptOutcome>;
   /** Runs the asset's checks on its stored rows for the partition and records the results; changes no data. */

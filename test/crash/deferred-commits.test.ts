@@ -85,10 +85,7 @@ test('kills at random moments of a chain of pure value assets leave each asset r
   const project = chainProject(t);
   for (const delayMs of [400, 900, 1300, 1700, 2100, 2600]) {
     const warehouse = join(project.dir, `random-${delayMs}.duckdb`);
-    const child = project.spawn(['--warehouse', warehouse, 'materialize'], { env: { STEP_MS: '60' } });
-    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    await new Promise((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
+    await project.run(['--warehouse', warehouse, 'materialize'], { env: { STEP_MS: '60' }, killAfterMs: delayMs });
     assertWholePrefix(await recorded(project, warehouse), `killed after ${delayMs} ms`);
   }
 });

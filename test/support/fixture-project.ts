@@ -15,7 +15,8 @@ export const coreIndex = join(repoRoot, 'core/index.ts');
 
 export interface FixtureProject {
   readonly dir: string;
-  run(args: readonly string[], options?: { env?: NodeJS.ProcessEnv }): Promise<CliRun>;
+  /** Runs the CLI to its end, or SIGKILLs it `killAfterMs` after it started. */
+  run(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; killAfterMs?: number }): Promise<CliRun>;
   /** Starts the CLI without waiting for it. */
   spawn(args: readonly string[], options?: { env?: NodeJS.ProcessEnv }): ReturnType<typeof spawn>;
 }
@@ -64,7 +65,11 @@ export function fixtureProject(t: Cleanup, files: Readonly<Record<string, string
         child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('error', reject);
-        child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+        const timer = options?.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+        child.on('close', (code, signal) => {
+          clearTimeout(timer);
+          resolvePromise({ code, signal, stdout, stderr });
+        });
       }),
   };
 }
