@@ -52,7 +52,7 @@ export const rawListingsColumns: Readonly<Record<string, string>> = {
  * Every listing of every usable page, as received, with where it was found and when it was fetched
  * (`page_error` NULL): the fields the pipeline reads, parsed here once, and the whole listing's JSON.
  * A compact page that turns out unusable comes back without rows. Inserted by name into a table of
- * `rawListingsColumns`.
+ * `rawListingsColumns` (the one column it lacks, `page_error`, stays NULL).
  */
 export function rawListingsQuery(input: RawListingsInput, partitionKey: string): Sql {
   const options = sql`columns = {results: 'JSON[]'}, filename = true, records = true`;

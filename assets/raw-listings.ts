@@ -32,8 +32,7 @@ export const rawListings = tableAsset({
       throw new AssetFailure(`no search responses found at ${join(dir, 'search', '*', '*.json')}`, { code: 'MERCADOLIBRE_NO_RESPONSES', retryable: false });
     }
     const partitionKey = context.partitionKey ?? '';
-    await context.output.create(rawListingsColumns);
-    await context.execute(sql`INSERT INTO ${context.output.table} BY NAME ${rawListingsQuery(pages, partitionKey)}`);
+    await context.output.createAs(rawListingsQuery(pages, partitionKey), rawListingsColumns);
     const rejected = [...pages.rejected, ...(await unreadablePages(context, pages.compact))].sort((a, b) => (a.file < b.file ? -1 : 1));
     if (rejected.length === pages.files.length) {
       throw new AssetFailure(`none of the ${pages.files.length} search pages in ${dir} can be used: ${describe(rejected.slice(0, 3))}`, {

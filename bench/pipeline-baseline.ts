@@ -47,6 +47,7 @@ const checked = checkedListings(table('raw_listings'), null);
 await step('raw_listings', async () => {
   const query = rawListingsQuery(await screenSearchPages(sampleDir), partitionKey);
   const columns = Object.entries(rawListingsColumns).map(([name, type]) => `${identifier(name).text} ${type}`);
+  // As duckdag's createAs with columns does.
   await connection.run(`CREATE TABLE raw_listings (${columns.join(', ')}); INSERT INTO raw_listings BY NAME ${query.text}`);
 });
 await step('cleaned_listings', async () => {
