@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { dailyPartitions } from '../core/kernel/daily-partitions.ts';
 import { sql } from '../core/kernel/sql.ts';
 import { tableAsset } from '../core/kernel/table-asset.ts';
 import { tempWarehouse } from './support/temp-warehouse.ts';
@@ -47,4 +48,28 @@ test('createAs with columns records the query in the metadata, as createAs does'
   const warehouse = tempWarehouse(t);
   const result = await warehouse.run([documents]);
   assert.match(String(result.assets[0]?.metadata.query), /SELECT '\{"n": ' \|\| range/);
+});
+
+test('a partitioned table whose new day brings a column keeps the column options createAs gave the new rows', async (t) => {
+  const warehouse = tempWarehouse(t);
+  const state = { body: false };
+  const daily = tableAsset({
+    name: 'daily',
+    partitions: dailyPartitions('day'),
+    materialize: (_, ctx) =>
+      state.body
+        ? ctx.output.createAs(sql`SELECT CAST(${ctx.partitionKey} AS DATE) AS day, 1 AS n, '{}' AS body`, { day: 'DATE', n: 'INTEGER', body: 'JSON USING COMPRESSION zstd' })
+        : ctx.output.createAs(sql`SELECT CAST(${ctx.partitionKey} AS DATE) AS day, 1 AS n`),
+  });
+  await warehouse.run([daily], { partitionKey: '2026-11-23' });
+  state.body = true;
+  await warehouse.run([daily], { partitionKey: '2026-11-24' });
+  assert.deepEqual(await warehouse.query(`SELECT CAST(day AS VARCHAR) AS day, n, CAST(body AS VARCHAR) AS body FROM daily ORDER BY day`), [
+    { day: '2026-11-23', n: 1, body: null },
+    { day: '2026-11-24', n: 1, body: '{}' },
+  ]);
+  assert.deepEqual(
+    await warehouse.query(`SELECT DISTINCT compression FROM pragma_storage_info('daily') WHERE column_name = 'body' AND segment_type <> 'VALIDITY'`),
+    [{ compression: 'ZSTD' }],
+  );
 });
