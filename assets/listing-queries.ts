@@ -3,7 +3,7 @@
  * run these; the benchmark's plain-DuckDB baseline runs the very same queries without duckdag.
  */
 import type { TableRef } from 'duckdag';
-import { joinSql, sql, type Sql } from 'duckdag';
+import { identifier, joinSql, sql, type Sql } from 'duckdag';
 
 interface PageFile {
   /** The absolute path. */
@@ -24,8 +24,35 @@ export interface RawListingsInput {
 }
 
 /**
+ * The fields the pipeline reads from a listing, parsed once as the pages load: each field's JSON
+ * value as text (a number's digits, a string's contents, an object's JSON), NULL when absent or
+ * null. The listing's own `category_id` becomes `listing_category_id`, beside the category searched.
+ */
+const listingFields = ['id', 'site_id', 'title', 'price', 'currency_id', 'sold_quantity', 'thumbnail', 'permalink', 'category_id'] as const;
+const fieldColumn = (field: (typeof listingFields)[number]) => (field === 'category_id' ? 'listing_category_id' : field);
+const listingFieldsType = JSON.stringify(Object.fromEntries(listingFields.map((field) => [field, 'VARCHAR'])));
+
+/**
+ * `raw_listings`' columns. The whole listing's JSON (every field, as received) is compressed with
+ * zstd: DuckDB's default for text (FSST) spent most of a day's load analysing and compressing 1.4 GB
+ * of JSON, into a table three times larger.
+ */
+export const rawListingsColumns: Readonly<Record<string, string>> = {
+  snapshot_date: 'DATE',
+  category_id: 'VARCHAR',
+  page_offset: 'INTEGER',
+  position: 'INTEGER',
+  fetched_at: 'TIMESTAMP WITH TIME ZONE',
+  ...Object.fromEntries(listingFields.map((field) => [fieldColumn(field), 'VARCHAR'])),
+  listing: 'JSON USING COMPRESSION zstd',
+  page_error: 'VARCHAR',
+};
+
+/**
  * Every listing of every usable page, as received, with where it was found and when it was fetched
- * (`page_error` NULL). A compact page that turns out unusable comes back without rows.
+ * (`page_error` NULL): the fields the pipeline reads, parsed here once, and the whole listing's JSON.
+ * A compact page that turns out unusable comes back without rows. Inserted by name into a table of
+ * `rawListingsColumns` (the one column it lacks, `page_error`, stays NULL).
  */
 export function rawListingsQuery(input: RawListingsInput, partitionKey: string): Sql {
   const options = sql`columns = {results: 'JSON[]'}, filename = true, records = true`;
@@ -36,31 +63,34 @@ export function rawListingsQuery(input: RawListingsInput, partitionKey: string):
     ...(input.multiline.length > 0 ? [sql`SELECT filename, results FROM read_json(${paths(input.multiline)}, ${options}, format = 'auto')`] : []),
   ];
   if (reads.length === 0) reads.push(sql`SELECT NULL::VARCHAR AS filename, NULL::JSON[] AS results WHERE false`);
+  const fields = listingFields.map((field) => sql`field.${identifier(field)} AS ${identifier(fieldColumn(field))}`);
   return sql`
     WITH pages AS (
       ${joinSql(reads, '\n      UNION ALL ')}
     ), files AS (
       SELECT filename, last_modified FROM read_blob(${input.glob ?? paths(input.files)})
+    ), listings AS (
+      SELECT
+        ${pageColumns}
+        CAST(unnest(range(len(results))) AS INTEGER) AS position,
+        last_modified AS fetched_at,
+        CAST(unnest(results) AS JSON) AS listing
+      FROM pages JOIN files USING (filename)
     )
     SELECT
-      CAST(${partitionKey} AS DATE) AS snapshot_date,
-      ${pageColumns}
-      CAST(unnest(range(len(results))) AS INTEGER) AS position,
-      last_modified AS fetched_at,
-      CAST(unnest(results) AS JSON) AS listing,
-      NULL::VARCHAR AS page_error
-    FROM pages JOIN files USING (filename)`;
+      CAST(${partitionKey} AS DATE) AS snapshot_date, category_id, page_offset, position, fetched_at,
+      ${joinSql(fields, ', ')},
+      listing
+    FROM (SELECT *, json_transform(listing, ${listingFieldsType}) AS field FROM listings)`;
 }
 
-/** One row per unusable page, in `raw_listings`' columns: `listing` NULL, the reason in `page_error`. */
+/** One row per unusable page, by name in `raw_listings`' columns: no listing, the reason in `page_error`. */
 export function rejectedPageRowsQuery(rejected: RawListingsInput['rejected'], partitionKey: string): Sql {
   return sql`
     SELECT
       CAST(${partitionKey} AS DATE) AS snapshot_date,
       ${pageColumns}
-      NULL::INTEGER AS position,
       last_modified AS fetched_at,
-      NULL::JSON AS listing,
       page_error
     FROM (VALUES ${joinSql(rejected.map((page) => sql`(${page.path}, ${page.reason})`))}) AS rejected(filename, page_error)
     JOIN read_blob(${paths(rejected)}) USING (filename)`;
@@ -75,22 +105,14 @@ function paths(pages: readonly PageFile[]): string[] {
 }
 
 /**
- * What becomes of each raw listing: typed fields (each listing's JSON parsed once), `price_ars`, and
+ * What becomes of each raw listing: typed fields (from the fields `raw_listings` parsed), `price_ars`, and
  * a reason to reject it (no id; a missing, non-numeric or negative price, or one with more than two
  * decimals; a sold_quantity that is not a whole number ≥ 0), NULL for usable listings. No value is
  * rounded or guessed: a listing that would need it is rejected. A subquery, read by the cleaned, rejected and counting queries.
  */
 export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
   return sql`(
-    WITH fields AS (
-      SELECT
-        *,
-        json_transform(listing, '{"id": "VARCHAR", "site_id": "VARCHAR", "title": "VARCHAR", "price": "VARCHAR",
-          "currency_id": "VARCHAR", "sold_quantity": "VARCHAR", "thumbnail": "VARCHAR", "permalink": "VARCHAR",
-          "category_id": "VARCHAR"}') AS field
-      FROM ${raw.partition}
-      WHERE page_error IS NULL
-    ), parsed AS (
+    WITH parsed AS (
       SELECT
         snapshot_date,
         category_id AS search_category_id,
@@ -98,21 +120,22 @@ export function checkedListings(raw: TableRef, usdArsRate: number | null): Sql {
         position,
         fetched_at,
         listing,
-        nullif(trim(field.id), '') AS id,
-        field.site_id,
-        field.title,
-        field.price AS price_text,
-        TRY_CAST(field.price AS DECIMAL(18, 2)) AS price,
-        TRY_CAST(field.price AS DOUBLE) AS price_number,
-        field.currency_id,
-        field.sold_quantity AS sold_quantity_text,
-        TRY_CAST(field.sold_quantity AS DOUBLE) AS sold_quantity_number,
-        TRY_CAST(TRY_CAST(field.sold_quantity AS DOUBLE) AS BIGINT) AS sold_quantity,
-        field.thumbnail,
-        field.permalink,
-        coalesce(field.category_id, category_id) AS category_id,
+        nullif(trim(id), '') AS id,
+        site_id,
+        title,
+        price AS price_text,
+        TRY_CAST(price AS DECIMAL(18, 2)) AS price,
+        TRY_CAST(price AS DOUBLE) AS price_number,
+        currency_id,
+        sold_quantity AS sold_quantity_text,
+        TRY_CAST(sold_quantity AS DOUBLE) AS sold_quantity_number,
+        TRY_CAST(TRY_CAST(sold_quantity AS DOUBLE) AS BIGINT) AS sold_quantity,
+        thumbnail,
+        permalink,
+        coalesce(listing_category_id, category_id) AS category_id,
         CAST(fetched_at AS DATE) AS created_date
-      FROM fields
+      FROM ${raw.partition}
+      WHERE page_error IS NULL
     ), checked AS (
       SELECT
         *,

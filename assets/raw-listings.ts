@@ -1,13 +1,14 @@
 /**
  * `raw_listings`: every listing exactly as MercadoLibre sent it, one row per listing per page,
- * read from the day's responses with DuckDB's JSON reader; and one row per page that cannot be used
+ * read from the day's responses with DuckDB's JSON reader, with the fields the pipeline reads parsed
+ * once here (nothing downstream parses the JSON again); and one row per page that cannot be used
  * (`listing` NULL, the reason in `page_error`), so one bad page is quarantined instead of sinking the day.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetFailure, freshness, rowCount, sql, tableAsset, type TableAssetContext } from 'duckdag';
 import { dailySnapshot } from './daily-snapshot.ts';
-import { rawListingsQuery, rejectedPageRowsQuery } from './listing-queries.ts';
+import { rawListingsColumns, rawListingsQuery, rejectedPageRowsQuery } from './listing-queries.ts';
 import { listingSource } from './pipeline-resources.ts';
 import { readSearchPage } from './search-page-problem.ts';
 import { screenSearchPages, type RejectedPage, type SearchPageFile } from './search-pages.ts';
@@ -19,7 +20,7 @@ export const rawListings = tableAsset({
   name: 'raw_listings',
   ...dailySnapshot,
   tags: { layer: 'raw', source: 'mercadolibre' },
-  description: 'Every listing of every search page as received: category, page offset, position, fetch time and the full JSON; and each unusable page with its reason.',
+  description: 'Every listing of every search page as received: category, page offset, position, fetch time, the fields the pipeline reads (parsed once) and the full JSON; and each unusable page with its reason.',
   retry: { attempts: 2, delayMs: 5000 },
   resources: { listingSource },
   // Warnings: a stale or empty day is reported, and judged again by the checks downstream.
@@ -31,7 +32,7 @@ export const rawListings = tableAsset({
       throw new AssetFailure(`no search responses found at ${join(dir, 'search', '*', '*.json')}`, { code: 'MERCADOLIBRE_NO_RESPONSES', retryable: false });
     }
     const partitionKey = context.partitionKey ?? '';
-    await context.output.createAs(rawListingsQuery(pages, partitionKey));
+    await context.output.createAs(rawListingsQuery(pages, partitionKey), rawListingsColumns);
     const rejected = [...pages.rejected, ...(await unreadablePages(context, pages.compact))].sort((a, b) => (a.file < b.file ? -1 : 1));
     if (rejected.length === pages.files.length) {
       throw new AssetFailure(`none of the ${pages.files.length} search pages in ${dir} can be used: ${describe(rejected.slice(0, 3))}`, {
@@ -39,7 +40,7 @@ export const rawListings = tableAsset({
         retryable: false,
       });
     }
-    if (rejected.length > 0) await context.execute(sql`INSERT INTO ${context.output.table} ${rejectedPageRowsQuery(rejected, partitionKey)}`);
+    if (rejected.length > 0) await context.execute(sql`INSERT INTO ${context.output.table} BY NAME ${rejectedPageRowsQuery(rejected, partitionKey)}`);
     for (const page of rejected.slice(0, loggedPages)) context.log(`page ${page.file} quarantined: ${page.reason}`);
     if (rejected.length > loggedPages) context.log(`… and ${rejected.length - loggedPages} more quarantined pages (see rejected_pages)`);
     context.addMetadata({ pages: pages.files.length, rejected_pages: rejected.length });

@@ -4,9 +4,10 @@
  * where a malformed page comes back without results instead of failing the read), a usable page
  * written over several lines (checked whole first), or a page quarantined with its reason.
  */
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import pLimit from 'p-limit';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { maxSearchPageBytes, searchPageProblem, searchPageSizeProblem } from './search-page-problem.ts';
 
 export interface SearchPageFile {
@@ -39,11 +40,23 @@ export interface SearchPages {
 const pageName = /^(0|[1-9]\d{0,8})\.json$/;
 const newline = 0x0a;
 
+/**
+ * Pages screened between two turns of the event loop. Each is read with synchronous calls: a day's
+ * 20,000 pages took 0.5 s of CPU time so, against 2.4 s through promises (mostly their bookkeeping),
+ * and a batch holds the event loop for a few milliseconds.
+ */
+const pagesPerTurn = 100;
+
 /** Lists and screens the search pages under `responsesDir`. */
-export async function screenSearchPages(responsesDir: string, options: { concurrency?: number } = {}): Promise<SearchPages> {
+export async function screenSearchPages(responsesDir: string): Promise<SearchPages> {
   const files = await listSearchPages(responsesDir);
-  const limit = pLimit(options.concurrency ?? 4);
-  const sorted = await Promise.all(files.map((page) => limit(() => screen(page))));
+  const chunk = Buffer.allocUnsafe(64 * 1024);
+  const screening: (Screened | Promise<Screened>)[] = [];
+  for (const [index, page] of files.entries()) {
+    if (index > 0 && index % pagesPerTurn === 0) await nextTurn();
+    screening.push(screen(page, chunk) ?? checkWhole(page));
+  }
+  const sorted = await Promise.all(screening);
   const compact = sorted.filter((one) => one.kind === 'compact').map((one) => one.page);
   return {
     files,
@@ -84,44 +97,48 @@ type Screened =
   | { readonly kind: 'compact' | 'multiline'; readonly page: SearchPageFile }
   | { readonly kind: 'rejected'; readonly page: SearchPageFile; readonly reason: string };
 
-async function screen(page: SearchPageFile): Promise<Screened> {
+/** A compact page, or one that cannot be used whatever it holds; `null` for a page to check whole. */
+function screen(page: SearchPageFile, chunk: Buffer): Screened | null {
   if (page.pageOffset === null) return { kind: 'rejected', page, reason: `the file name ${JSON.stringify(basename(page.path))} is not <OFFSET>.json` };
-  const { size } = await stat(page.path);
-  if (size > maxSearchPageBytes) return { kind: 'rejected', page, reason: searchPageSizeProblem(size) ?? '' };
-  if (await isCompactObject(page.path)) return { kind: 'compact', page };
+  const file = openSync(page.path, 'r');
+  try {
+    const { size } = fstatSync(file);
+    if (size > maxSearchPageBytes) return { kind: 'rejected', page, reason: searchPageSizeProblem(size) ?? '' };
+    return isCompactObject(file, chunk) ? { kind: 'compact', page } : null;
+  } finally {
+    closeSync(file);
+  }
+}
+
+/** A page over several lines (or not an object), read and checked whole. */
+async function checkWhole(page: SearchPageFile): Promise<Screened> {
   const reason = searchPageProblem(await readFile(page.path));
   return reason === null ? { kind: 'multiline', page } : { kind: 'rejected', page, reason };
 }
 
 /**
- * Whether the file is one line holding something that starts with `{` and ends with `}`, trailing
- * whitespace aside. Read in chunks, so screening a day holds no page in memory.
+ * Whether the open file is one line holding something that starts with `{` and ends with `}`,
+ * trailing whitespace aside. Read in chunks, so screening a day holds no page in memory.
  */
-async function isCompactObject(path: string): Promise<boolean> {
-  const file = await open(path);
-  try {
-    const chunk = Buffer.allocUnsafe(64 * 1024);
-    let first = -1;
-    let last = -1;
-    let newlineSeen = false;
-    for (;;) {
-      const { bytesRead } = await file.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      const bytes = chunk.subarray(0, bytesRead);
-      if (first === -1) first = bytes.find((byte) => !isWhitespace(byte)) ?? -1;
-      const from = newlineSeen ? 0 : bytes.indexOf(newline);
-      if (from !== -1) {
-        newlineSeen = true;
-        if (bytes.subarray(from).some((byte) => !isWhitespace(byte))) return false;
-      }
-      let end = bytesRead;
-      while (end > 0 && isWhitespace(bytes[end - 1]!)) end -= 1;
-      if (end > 0) last = bytes[end - 1]!;
+function isCompactObject(file: number, chunk: Buffer): boolean {
+  let first = -1;
+  let last = -1;
+  let newlineSeen = false;
+  for (;;) {
+    const bytesRead = readSync(file, chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    const bytes = chunk.subarray(0, bytesRead);
+    if (first === -1) first = bytes.find((byte) => !isWhitespace(byte)) ?? -1;
+    const from = newlineSeen ? 0 : bytes.indexOf(newline);
+    if (from !== -1) {
+      newlineSeen = true;
+      if (bytes.subarray(from).some((byte) => !isWhitespace(byte))) return false;
     }
-    return first === 0x7b && last === 0x7d;
-  } finally {
-    await file.close();
+    let end = bytesRead;
+    while (end > 0 && isWhitespace(bytes[end - 1]!)) end -= 1;
+    if (end > 0) last = bytes[end - 1]!;
   }
+  return first === 0x7b && last === 0x7d;
 }
 
 function isWhitespace(byte: number): boolean {

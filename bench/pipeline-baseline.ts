@@ -15,6 +15,7 @@ import {
   cleanedListingsQuery,
   highVolumeSalesQuery,
   listingCountsQuery,
+  rawListingsColumns,
   rawListingsQuery,
   rejectedListingsQuery,
   rejectedPagesQuery,
@@ -45,7 +46,9 @@ const step = async (name: string, work: () => Promise<unknown>) => {
 const checked = checkedListings(table('raw_listings'), null);
 await step('raw_listings', async () => {
   const query = rawListingsQuery(await screenSearchPages(sampleDir), partitionKey);
-  await connection.run(`CREATE TABLE raw_listings AS ${query.text}`);
+  const columns = Object.entries(rawListingsColumns).map(([name, type]) => `${identifier(name).text} ${type}`);
+  // As duckdag's createAs with columns does.
+  await connection.run(`CREATE TABLE raw_listings (${columns.join(', ')}); INSERT INTO raw_listings BY NAME ${query.text}`);
 });
 await step('cleaned_listings', async () => {
   await connection.run(`CREATE TABLE cleaned_listings AS ${cleanedListingsQuery(checked).text}`);

@@ -42,16 +42,19 @@ export function createTableOutput(
   };
   const output: TableOutput = {
     table,
-    createAs: async (query) => {
+    createAs: async (query, columns) => {
       addMetadata({ query: query.text });
       await checkReads(query.text);
-      const reader = await transaction.read(`${create} ${table.text} AS ${query.text};\n${describeTableQuery(stagingTable).text}`);
+      const fill =
+        columns === undefined
+          ? `${create} ${table.text} AS ${query.text}`
+          : `${create} ${table.text} (${definitions(columns)});\nINSERT INTO ${table.text} BY NAME ${query.text}`;
+      const reader = await transaction.read(`${fill};\n${describeTableQuery(stagingTable).text}`);
       described = readDescription(reader);
     },
     create: async (columns) => {
       touched();
-      const definitions = Object.entries(columns).map(([name, type]) => `${identifier(name).text} ${type}`);
-      await transaction.run(`${create} ${table.text} (${definitions.join(', ')})`);
+      await transaction.run(`${create} ${table.text} (${definitions(columns)})`);
     },
     appender: async () => {
       touched();
@@ -68,6 +71,13 @@ export function createTableOutput(
       appender = null;
     },
   };
+}
+
+/** Column definitions: each name quoted, then its type (and any column options). */
+function definitions(columns: Readonly<Record<string, string>>): string {
+  return Object.entries(columns)
+    .map(([name, type]) => `${identifier(name).text} ${type}`)
+    .join(', ');
 }
 
 /** Rows appended value by value, each converted to its column's type. */

@@ -87,7 +87,8 @@ export interface PartitionSwap {
 /**
  * Checks the staged rows all belong to the partition, then returns statements replacing that
  * partition's rows of the asset's table by them. A changed column list rebuilds the table,
- * keeping the other partitions.
+ * keeping the other partitions: from the staged table when it has every column of the old one
+ * (new columns NULL in the other partitions), else as the union of both by name.
  */
 export async function swapPartition(
   transaction: AssetTransaction,
@@ -127,6 +128,15 @@ export async function swapPartition(
     );
     return { statements, inPlace: true };
   }
+  if (keepsEveryColumn(existing.columns, staged.columns)) {
+    // The staged table keeps its own column definitions (a column's compression among them, which
+    // a table made by CREATE TABLE AS would not have): the other partitions' rows join it.
+    const statements = joinSql(
+      [sql`INSERT INTO ${source} BY NAME SELECT * FROM ${target} WHERE NOT coalesce(${partitionFilter(column, partitionKey)}, false)`, swapTable(asset, staging)],
+      '; ',
+    );
+    return { statements, inPlace: false };
+  }
   const rebuilt = `${staging}_rebuilt`;
   const statements = joinSql(
     [
@@ -137,6 +147,11 @@ export async function swapPartition(
     '; ',
   );
   return { statements, inPlace: false };
+}
+
+/** Whether every column of `existing` is among `staged`, of the same type. */
+function keepsEveryColumn(existing: readonly ColumnSchema[], staged: readonly ColumnSchema[]): boolean {
+  return existing.every((column) => staged.some((candidate) => candidate.name === column.name && candidate.type === column.type));
 }
 
 function sameColumns(a: readonly ColumnSchema[], b: readonly ColumnSchema[]): boolean {

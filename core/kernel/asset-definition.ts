@@ -96,9 +96,15 @@ export interface RowAppender {
 export interface TableOutput {
   /** The staging table, for statements of the asset's own (`INSERT INTO ${ctx.output.table} …`). */
   readonly table: Sql;
-  /** Creates the staging table from a query. */
-  createAs(query: Sql): Promise<void>;
-  /** Creates the staging table empty with these columns, e.g. `{ id: 'VARCHAR', price: 'DOUBLE' }`. */
+  /**
+   * Creates the staging table from a query. With `columns` (as for `create`), the table is created
+   * with them first and the query's rows are inserted by name: a column the query lacks stays NULL.
+   */
+  createAs(query: Sql, columns?: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * Creates the staging table empty with these columns, e.g. `{ id: 'VARCHAR', price: 'DOUBLE' }`; a
+   * type may carry DuckDB's column options, e.g. `'JSON USING COMPRESSION zstd'`.
+   */
   create(columns: Readonly<Record<string, string>>): Promise<void>;
   /** An appender on the staging table (create it first); flushed and closed by duckdag if left open. */
   appender(): Promise<RowAppender>;
