@@ -100,6 +100,21 @@ test("a run's page renders from the warehouse once the worker that ran it has ex
   assert.equal(await page.locator('table.run-assets tr[data-asset="raw_listings"] .badge').textContent(), 'materialized');
 });
 
+test("launches from the page are numbered on from the previous worker's, so a Cancel button never reaches another launch", async (t) => {
+  const served = await servePipeline(t, { env: quickIdle });
+  const page = await newPage();
+  /** Launches from the page and returns the launches the runs page then lists (made by the worker that launched, busy with it). */
+  const launched = async () => {
+    await launchFromPage(page, served.url, 'raw_listings', partition);
+    return page.locator('tr[data-launch]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-launch')));
+  };
+  assert.deepEqual(await launched(), ['1']);
+  await page.waitForSelector('table.runs .badge[data-status="succeeded"]');
+  await until(() => workersOf(served).length === 0);
+
+  assert.deepEqual(await launched(), ['2']);
+});
+
 test('the serve process does not load DuckDB; its worker does', async (t) => {
   const served = await servePipeline(t, { env: { DUCKDAG_SERVE_WORKER_IDLE_MS: '600000' } });
   const page = await launchAndWait(served, 'raw_listings');

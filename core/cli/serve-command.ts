@@ -26,6 +26,7 @@ interface ServeArgs extends GlobalOptions {
   readonly port?: number;
   readonly host: string;
   readonly worker?: string;
+  readonly firstLaunch?: number;
 }
 
 export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Argv<GlobalOptions> {
@@ -41,7 +42,9 @@ export function serveCommand(cli: Argv<GlobalOptions>, session: CliSession): Arg
         .option('port', { type: 'number', describe: 'Port of the web UI (default: 3000, or the next free one)' })
         .option('host', { type: 'string', default: '127.0.0.1', describe: `Address the web UI listens on; beyond loopback it needs a token (${tokenVariable}, or one made and printed at start)` })
         // A worker of serve's front process (serve-supervisor.ts): `first` logs the start, `again` does not.
-        .option('worker', { type: 'string', choices: ['first', 'again'], hidden: true }),
+        .option('worker', { type: 'string', choices: ['first', 'again'], hidden: true })
+        // A worker's first launch from the page is numbered on from the previous worker's launches.
+        .option('first-launch', { type: 'number', hidden: true }),
     async (args) => {
       const now = args.now === undefined ? undefined : parseNow(args.now, args.once);
       if (!args.once && args.worker === undefined) {
@@ -94,7 +97,7 @@ async function serveHere(session: CliSession, args: ServeArgs, now: Date | undef
   // The versions of the code this process loaded, recorded with every run it makes: an edit made
   // while it serves takes effect (and counts) only once a process loads it again.
   const codeVersions = await projectCodeVersions(config, session.io, { inChildProcess: !args.once });
-  const web = ui ? await webParts(config, codeVersions, Number(session.io.env[workerIdleVariable]) || null, (event) => {
+  const web = ui ? await webParts(config, codeVersions, { idleMs: Number(session.io.env[workerIdleVariable]) || null, firstLaunch: args.firstLaunch ?? 1 }, (event) => {
     log.onRunEvent(event);
     log.onLaunchedRunEvent(event);
   }) : null;
@@ -158,7 +161,7 @@ async function serveHere(session: CliSession, args: ServeArgs, now: Date | undef
       session.exitCode = scheduler.cancelledRun || cancelledLaunch ? ExitCode.cancelled : ExitCode.ok;
       const idle = web === null ? (scheduler.idleUntil === null ? null : { until: scheduler.idleUntil }) : retired;
       if (worker && idle !== null && !stopping.signal.aborted && process.send !== undefined) {
-        await tellFront({ type: 'idle_until', until: idle.until?.toISOString() ?? null });
+        await tellFront({ type: 'idle_until', until: idle.until?.toISOString() ?? null, nextLaunch: web?.launcher.nextId });
         return;
       }
     }
@@ -195,7 +198,12 @@ function webFrontSettings(args: ServeArgs, env: NodeJS.ProcessEnv): WebFrontSett
 }
 
 /** The web UI's parts in a worker: the warehouse's coordinator, the live events, the launcher, and serving the pages to the front. */
-async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string, string>, idleMs: number | null, logRunEvent: (event: RunEvent) => void) {
+async function webParts(
+  config: ResolvedConfig,
+  codeVersions: ReadonlyMap<string, string>,
+  { idleMs, firstLaunch }: { readonly idleMs: number | null; readonly firstLaunch: number },
+  logRunEvent: (event: RunEvent) => void,
+) {
   const [{ WarehouseAccess }, { LiveEvents }, { RunLauncher }, { startWebUi }, { RequestActivity }, retirement] = await Promise.all([
     import('../../storage/warehouse-access.ts'),
     import('./web/live-events.ts'),
@@ -212,6 +220,7 @@ async function webParts(config: ResolvedConfig, codeVersions: ReadonlyMap<string
     resources: config.resources,
     codeVersions,
     concurrency: config.concurrency,
+    firstId: firstLaunch,
     onRunEvent: (event) => {
       logRunEvent(event);
       live.onRunEvent(event);

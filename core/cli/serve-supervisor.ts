@@ -63,6 +63,8 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
   /** The worker that takes requests and serves the schedules; `null` when none runs or it is exiting. */
   let current: Worker | null = null;
   let started = 0;
+  /** The number the next launch from the page will have, whichever worker makes it. */
+  let nextLaunch = 1;
   let tickTimer: NodeJS.Timeout | null = null;
   let exitCode: ExitCode | null = null;
   let ended!: () => void;
@@ -85,7 +87,7 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
   const start = (): Worker => {
     if (tickTimer !== null) clearTimeout(tickTimer);
     tickTimer = null;
-    const child = spawn(process.execPath, [bin, ...argv, '--worker', started === 0 ? 'first' : 'again'], {
+    const child = spawn(process.execPath, [bin, ...argv, '--worker', started === 0 ? 'first' : 'again', '--first-launch', String(nextLaunch)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // In its own process group, the worker hears only the signals passed on to it.
       detached: true,
@@ -118,6 +120,7 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
           return;
         case 'idle_until':
           worker.idleUntil = message.until === null ? null : new Date(message.until);
+          nextLaunch = message.nextLaunch ?? nextLaunch;
           return;
       }
     });

@@ -12,8 +12,11 @@ export type WorkerMessage =
   | { readonly type: 'live'; readonly event: LiveEvent }
   /** Nothing runs, no request came for a while and the next tick is far away: it would exit (answered `retire`, or not at all). */
   | { readonly type: 'idle' }
-  /** Sent as it exits idle: its next tick (ISO 8601; `null`: no schedule has another). */
-  | { readonly type: 'idle_until'; readonly until: string | null };
+  /**
+   * Sent as it exits idle: its next tick (ISO 8601; `null`: no schedule has another), and with the web
+   * UI the number its next launch would have had, which the next worker's launches go on from.
+   */
+  | { readonly type: 'idle_until'; readonly until: string | null; readonly nextLaunch?: number };
 
 /** To a worker. */
 export type FrontMessage =

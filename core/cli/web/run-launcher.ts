@@ -48,6 +48,8 @@ export interface RunLauncherOptions {
   /** Each asset's code version, recorded with its materializations. */
   readonly codeVersions: ReadonlyMap<string, string>;
   readonly concurrency: number;
+  /** The first launch's number (default 1): a worker's go on from the previous worker's, so a page's Cancel never reaches another launch. */
+  readonly firstId?: number;
   readonly onRunEvent: (event: RunEvent) => void;
 }
 
@@ -57,10 +59,16 @@ const keptLaunches = 50;
 export class RunLauncher {
   readonly #options: RunLauncherOptions;
   readonly #launches: Launch[] = [];
-  #nextId = 1;
+  #nextId: number;
 
   constructor(options: RunLauncherOptions) {
     this.#options = options;
+    this.#nextId = options.firstId ?? 1;
+  }
+
+  /** The number the next launch will have. */
+  get nextId(): number {
+    return this.#nextId;
   }
 
   /** The launches since the server started, newest first. */
