@@ -6,11 +6,11 @@
  * durable. Run by `npm run test:crash` (the kills before writes to the log need a C compiler).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { coreIndex, fixtureProject, repoRoot, type FixtureProject } from '../support/fixture-project.ts';
+import { coreIndex, fixtureProject, type FixtureProject } from '../support/fixture-project.ts';
+import { buildKillShim } from '../support/kill-shim.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const steps = 24;
@@ -18,8 +18,7 @@ let shim = '';
 
 before(() => {
   const dir = tempDir({ after: (fn: () => void) => process.on('exit', fn) } as never, 'duckdag-deferred-');
-  shim = join(dir, 'killshim.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', shim, join(repoRoot, 'test/crash/killshim.c'), '-ldl']);
+  shim = buildKillShim(dir);
 });
 
 /** A chain of pure value assets, each busy for STEP_MS and returning its position (1, 2, …). */

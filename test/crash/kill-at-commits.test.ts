@@ -5,12 +5,13 @@
  * writes; never a mix. Run by `npm run test:crash` (it needs a C compiler, which `npm test` does not).
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { duckdagBin, repoRoot } from '../support/fixture-project.ts';
 import { listing, writeResponses, type Listing } from '../support/listing-responses.ts';
+import { buildKillShim } from '../support/kill-shim.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const partition = '2026-11-20';
@@ -86,8 +87,7 @@ function wideSample(target: string, categories: number, perCategory: number): st
 
 before(async () => {
   dir = tempDir({ after: (fn: () => void) => process.on('exit', fn) } as never, 'duckdag-crash-');
-  shim = join(dir, 'killshim.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', shim, join(repoRoot, 'test/crash/killshim.c'), '-ldl']);
+  shim = buildKillShim(dir);
   bigSample = wideSample(join(dir, 'big-sample'), 40, 1000);
   baseline = join(dir, 'baseline.duckdb');
   const first = await duckdag(baseline, ['materialize', '-p', partition]);

@@ -5,11 +5,11 @@
  * step. Run by `npm run test:crash` (the shim needs a C compiler).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { coreIndex, fixtureProject, repoRoot } from '../support/fixture-project.ts';
+import { coreIndex, fixtureProject } from '../support/fixture-project.ts';
+import { buildKillShim } from '../support/kill-shim.ts';
 
 test('a kill before each write to the log of an in-place SQL asset leaves its table as it was or completely new', async (t) => {
   const project = fixtureProject(t, {
@@ -18,8 +18,7 @@ test('a kill before each write to the log of an in-place SQL asset leaves its ta
       const flat = sqlAsset({ name: 'flat', query: () => sql\`SELECT range AS n, repeat('x', 200) || range AS label FROM range(\${rows})\` });
       export default defineConfig({ assets: [flat], duckdb: { rowGroupSize: 16384 } });`,
   });
-  const shim = join(project.dir, 'killshim.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', shim, join(repoRoot, 'test/crash/killshim.c'), '-ldl']);
+  const shim = buildKillShim(project.dir);
   const base = join(project.dir, 'base.duckdb');
   assert.equal((await project.run(['--warehouse', base, 'materialize'], { env: { ROWS: '3' } })).code, 0);
   const state = async (warehouse: string) => {

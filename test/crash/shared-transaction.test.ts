@@ -7,11 +7,11 @@
  * kills before writes to the log need a C compiler).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { coreIndex, fixtureProject, repoRoot, type FixtureProject } from '../support/fixture-project.ts';
+import { coreIndex, fixtureProject, type FixtureProject } from '../support/fixture-project.ts';
+import { buildKillShim } from '../support/kill-shim.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const steps = 24;
@@ -19,8 +19,7 @@ let shim = '';
 
 before(() => {
   const dir = tempDir({ after: (fn: () => void) => process.on('exit', fn) } as never, 'duckdag-shared-');
-  shim = join(dir, 'killshim.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', shim, join(repoRoot, 'test/crash/killshim.c'), '-ldl']);
+  shim = buildKillShim(dir);
 });
 
 const name = (index: number) => `step_${String(index).padStart(2, '0')}`;
