@@ -5,7 +5,8 @@
  * by a request and gone when idle (here after 300 ms instead of a minute).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
@@ -113,6 +114,24 @@ test("launches from the page are numbered on from the previous worker's, so a Ca
   await until(() => workersOf(served).length === 0);
 
   assert.deepEqual(await launched(), ['2']);
+});
+
+test('a config broken by an edit while serve runs is reported on the page and in the log; serve goes on, and serves the fixed config', async (t) => {
+  const served = await servePipeline(t, { env: quickIdle });
+  const configPath = join(served.dir, 'duckdag.config.ts');
+  const config = readFileSync(configPath, 'utf8');
+  assert.equal((await fetch(`${served.url}launch`)).status, 200);
+  await until(() => workersOf(served).length === 0);
+
+  writeFileSync(configPath, `${config}\nexport const broken = ;\n`);
+  const refused = await fetch(`${served.url}launch`);
+  assert.equal(refused.status, 503);
+  assert.match(await refused.text(), /the config could not be loaded/);
+  assert.match(served.output(), /duckdag\.config\.ts:\d+:\d+/);
+  assert.match(served.output(), /serve goes on: the next page will load it again/);
+
+  writeFileSync(configPath, config);
+  assert.equal((await fetch(`${served.url}launch`)).status, 200);
 });
 
 test('the serve process does not load DuckDB; its worker does', async (t) => {

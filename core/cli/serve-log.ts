@@ -19,6 +19,8 @@ export interface ServeLog {
   readonly nothingDue: () => void;
   /** Where the web UI is; `tokenFrom` says whether the address carries a token made at start, or it comes from the environment. */
   readonly webUi: (address: string, tokenFrom: 'none' | 'env' | 'made') => void;
+  /** A worker could not load the config, edited since serve started (its error is above); `retryAt`: the schedules' next try. */
+  readonly configBroken: (retryAt: Date | null) => void;
   readonly stopping: (signal: string, detail: string) => void;
   readonly stopped: (exitCode: number) => void;
 }
@@ -78,6 +80,12 @@ export function serveLog(io: CliIo, json: boolean, now: () => Date = () => new D
         'web_ui',
         { url: address, token: tokenFrom },
         `web UI at ${address}${tokenFrom === 'env' ? ' (token from DUCKDAG_UI_TOKEN)' : tokenFrom === 'made' ? ' (the token is needed by every request from another machine)' : ''}`,
+      ),
+    configBroken: (retryAt) =>
+      write(
+        'config_broken',
+        { retryAt: retryAt?.toISOString() ?? null },
+        `the config could not be loaded (the error is above); serve goes on: the next page${retryAt === null ? '' : `, and the schedules at ${retryAt.toISOString()},`} will load it again`,
       ),
     stopping: (signal, detail) => write('stopping', { signal }, `${signal}: stopping${detail}`),
     stopped: (exitCode) => write('serve_stopped', { exitCode }, `stopped (exit ${exitCode})`),

@@ -27,6 +27,8 @@ import type { LiveFeed } from './web/live-feed.ts';
 export const workerIdleBeyondMs = 120_000;
 /** A worker starts this long before its tick is due, so that loading the config and DuckDB is done by then. */
 const workerHeadStartMs = 10_000;
+/** After a worker could not load the config (an edit broke it while serve ran), how long until the schedules' next try. */
+const brokenConfigRetryMs = 60_000;
 /** The longest a Node timer waits; a tick further away is waited for in steps. */
 const longestTimerMs = 2 ** 31 - 1;
 
@@ -42,6 +44,8 @@ export interface WebFrontSettings {
 
 interface Worker {
   readonly child: ChildProcess;
+  /** 0 for the first worker serve started, then 1, 2, … */
+  readonly turn: number;
   /** Where it serves the web UI once it does; rejects if it ends before. */
   readonly socket: Promise<string>;
   readonly agent: Agent;
@@ -56,7 +60,7 @@ interface Worker {
  * Runs workers with `argv` (the serve command's own arguments), and with `web` the web UI's front,
  * until a worker ends for good or a signal stops serve; resolves with the exit code.
  */
-export async function superviseServeWorkers(argv: readonly string[], log: Pick<ServeLog, 'stopping' | 'stopped' | 'webUi'>, web: WebFrontSettings | null): Promise<ExitCode> {
+export async function superviseServeWorkers(argv: readonly string[], log: Pick<ServeLog, 'stopping' | 'stopped' | 'webUi' | 'configBroken'>, web: WebFrontSettings | null): Promise<ExitCode> {
   const bin = fileURLToPath(new URL('../bin/duckdag.js', import.meta.url));
   const stopping = new AbortController();
   const workers = new Set<Worker>();
@@ -65,6 +69,8 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
   let started = 0;
   /** The number the next launch from the page will have, whichever worker makes it. */
   let nextLaunch = 1;
+  /** Whether the latest worker to exit idle had a tick ahead (whether the config has schedules). */
+  let ticksAhead = true;
   let tickTimer: NodeJS.Timeout | null = null;
   let exitCode: ExitCode | null = null;
   let ended!: () => void;
@@ -100,7 +106,7 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
       failed = reject;
     });
     socket.catch(() => undefined);
-    const worker: Worker = { child, socket, agent: new Agent({ keepAlive: true }), socketDir: null, inFlight: 0, idleUntil: undefined };
+    const worker: Worker = { child, turn: started - 1, socket, agent: new Agent({ keepAlive: true }), socketDir: null, inFlight: 0, idleUntil: undefined };
     workers.add(worker);
     current = worker;
     child.on('message', (message: WorkerMessage) => {
@@ -129,19 +135,28 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
       if (current === worker) current = null;
       worker.agent.destroy();
       if (worker.socketDir !== null) rmSync(worker.socketDir, { recursive: true, force: true });
-      failed(new Error('the worker of duckdag serve ended'));
+      const brokenConfig = code === ExitCode.usage && worker.turn > 0 && !stopping.signal.aborted;
+      failed(new Error(brokenConfig ? "the config could not be loaded: its error is in serve's log; fix it and reload this page" : 'the worker of duckdag serve ended before it could answer'));
+      if (brokenConfig) {
+        // The config loaded when serve started and was edited since: serve says so and goes on, and
+        // the next page, or a new try in a minute for the schedules, loads it again.
+        const retryAt = ticksAhead ? new Date(Date.now() + brokenConfigRetryMs) : null;
+        log.configBroken(retryAt);
+        if (retryAt !== null && current === null) startAt(retryAt.getTime());
+        return;
+      }
       if (stopping.signal.aborted || code !== ExitCode.ok || worker.idleUntil === undefined) {
         finish(code === null ? (signal === 'SIGKILL' ? ExitCode.internalError : ExitCode.cancelled) : (code as ExitCode));
         return;
       }
-      if (worker.idleUntil !== null && current === null) startBefore(worker.idleUntil);
+      ticksAhead = worker.idleUntil !== null;
+      if (worker.idleUntil !== null && current === null) startAt(worker.idleUntil.getTime() - workerHeadStartMs);
     });
     return worker;
   };
 
-  /** Starts a worker ahead of the tick at `tickAt`, unless one runs by then. */
-  const startBefore = (tickAt: Date) => {
-    const at = tickAt.getTime() - workerHeadStartMs;
+  /** Starts a worker at `at` (ms since the epoch), unless one runs by then. */
+  const startAt = (at: number) => {
     const arm = () => {
       const wait = at - Date.now();
       tickTimer = setTimeout(() => {
@@ -164,10 +179,10 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
     const worker = current ?? start();
     worker.inFlight += 1;
     try {
-      const socket = await worker.socket.catch(() => null);
-      if (socket === null) {
+      const socket = await worker.socket.catch((error: Error) => error);
+      if (socket instanceof Error) {
         response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-        response.end('the worker of duckdag serve ended before it could answer\n');
+        response.end(`${socket.message}\n`);
         return;
       }
       const { forwardRequest } = await import('./web/forward-request.ts');

@@ -28,6 +28,8 @@ export interface ServedPipeline {
   readonly url: string;
   /** The serve process's. */
   readonly pid: number;
+  /** The project's folder, holding its `duckdag.config.ts`. */
+  readonly dir: string;
   readonly smtp: TestSmtpServer;
   /** Everything serve printed so far. */
   output(): string;
@@ -74,5 +76,5 @@ export async function servePipeline(
   await new Promise((resolve) => setTimeout(resolve, 0));
   const url = /web UI at (\S+)/.exec(output)?.[1];
   if (url === undefined) throw new Error(`serve printed no address: ${output}`);
-  return { url, pid: child.pid!, smtp, output: () => output, run: (args) => project.run(args, { env }) };
+  return { url, pid: child.pid!, dir: project.dir, smtp, output: () => output, run: (args) => project.run(args, { env }) };
 }
