@@ -22,6 +22,7 @@ import { ExitCode } from './exit-code.ts';
 import type { ServeLog } from './serve-log.ts';
 import type { FrontMessage, WorkerMessage } from './serve-worker-messages.ts';
 import type { LiveFeed } from './web/live-feed.ts';
+import { sendText } from './web/send-text.ts';
 
 /** A worker whose next tick is further away than this exits until then. */
 export const workerIdleBeyondMs = 120_000;
@@ -172,8 +173,7 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
   /** Passes a request of the web UI on to the worker, started for it if none runs. */
   const forward = async (request: IncomingMessage, response: ServerResponse) => {
     if (stopping.signal.aborted) {
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-      response.end('duckdag serve is stopping\n');
+      sendText(response, 503, 'duckdag serve is stopping\n');
       return;
     }
     const worker = current ?? start();
@@ -181,8 +181,7 @@ export async function superviseServeWorkers(argv: readonly string[], log: Pick<S
     try {
       const socket = await worker.socket.catch((error: Error) => error);
       if (socket instanceof Error) {
-        response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-        response.end(`${socket.message}\n`);
+        sendText(response, 503, `${socket.message}\n`);
         return;
       }
       const { forwardRequest } = await import('./web/forward-request.ts');

@@ -4,6 +4,7 @@
  * plus the live feed's number now (`liveVersionHeader`), which the page is made at.
  */
 import { request as httpRequest, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { sendText } from './send-text.ts';
 
 /** The live feed's number when the front passed the request on; set by the front only. */
 export const liveVersionHeader = 'x-duckdag-live-version';
@@ -25,8 +26,7 @@ export function forwardRequest(request: IncomingMessage, response: ServerRespons
     });
     upstream.once('error', (error) => {
       if (!response.headersSent) {
-        response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-        response.end(`the worker of duckdag serve did not answer: ${error.message}\n`);
+        sendText(response, 502, `the worker of duckdag serve did not answer: ${error.message}\n`);
       } else {
         response.destroy();
       }

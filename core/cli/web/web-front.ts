@@ -9,6 +9,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { ConfigError, describeError } from '../../kernel/errors.ts';
 import type { LiveFeed } from './live-feed.ts';
 import { guardRequest, type GuardOptions } from './request-guard.ts';
+import { sendText } from './send-text.ts';
 import { staticFile } from './web-static.ts';
 
 export interface WebFrontOptions {
@@ -90,7 +91,7 @@ async function handle(options: WebFrontOptions, guard: GuardOptions, request: In
   const url = new URL(request.url ?? '/', 'http://duckdag.invalid');
   const verdict = guardRequest(request, url, guard);
   if (!verdict.ok) {
-    send(response, verdict.status, `${verdict.reason}\n`);
+    sendText(response, verdict.status, `${verdict.reason}\n`);
     return;
   }
   if (verdict.setCookie !== null) {
@@ -104,7 +105,7 @@ async function handle(options: WebFrontOptions, guard: GuardOptions, request: In
   const reading = request.method === 'GET' || request.method === 'HEAD';
   if (path === '/events' || path.startsWith('/static/')) {
     if (!reading) {
-      send(response, 405, `${path} answers GET only\n`);
+      sendText(response, 405, `${path} answers GET only\n`);
       return;
     }
     if (path === '/events') {
@@ -113,7 +114,7 @@ async function handle(options: WebFrontOptions, guard: GuardOptions, request: In
     }
     const file = staticFile(path.slice('/static/'.length));
     if (file === null) {
-      send(response, 404, `no file ${path}\n`);
+      sendText(response, 404, `no file ${path}\n`);
       return;
     }
     response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
@@ -121,9 +122,4 @@ async function handle(options: WebFrontOptions, guard: GuardOptions, request: In
     return;
   }
   await options.forward(request, response);
-}
-
-function send(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  response.end(body);
 }
