@@ -20,9 +20,9 @@ export const tableKind = defineAssetKind<TableAssetDefinition<any>>({
   name: 'table',
   shape: 'table',
   // Its code is its one query, sent once with the table's description.
-  sharesTransaction: (asset) => asset.compute === 'sql' && asset.partitions === null,
+  sharesTransaction: (asset) => replacesInPlace(asset),
   async stage(asset, { spec, transaction, context, metadata, commitAside, afterAttempt }) {
-    const inPlace = asset.compute === 'sql' && asset.partitions === null;
+    const inPlace = replacesInPlace(asset);
     const staging = inPlace ? asset.name : stagingTableName(asset.name, spec.runId);
     const reads = undeclaredReadsCheck(asset, spec.projectAssets, transaction);
     const handle = createTableOutput(transaction, { table: staging, replace: inPlace }, context.addMetadata, reads);
@@ -78,4 +78,9 @@ export function tableRef(asset: Pick<TableAssetDefinition<any>, 'name' | 'partit
   const table = identifier(asset.name);
   const partition = asset.partitions === null || partitionKey === null ? table : partitionRows(asset.name, asset.partitions.column, partitionKey);
   return Object.assign(new Sql(table.text), { name: asset.name, partition });
+}
+
+/** Whether the asset's table is replaced in place: an unpartitioned SQL asset, whose code is its one query. */
+function replacesInPlace(asset: TableAssetDefinition<any>): boolean {
+  return asset.compute === 'sql' && asset.partitions === null;
 }
