@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { childPids } from '../test/support/process-tree.ts';
 import { scheduledProjectConfig } from '../test/support/scheduled-project.ts';
 import { duckdagBin, type BenchContext, type BenchRow } from './bench-context.ts';
 import { limitRow } from './limit-row.ts';
@@ -63,8 +64,7 @@ async function until(served: Served, done: () => boolean): Promise<void> {
 
 /** The process and its children (serve's workers). */
 function processTree(pid: number): number[] {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return [pid, ...(children === '' ? [] : children.split(/\s+/).map(Number))];
+  return [pid, ...childPids(pid)];
 }
 
 /** Resident memory (VmRSS) in MiB and CPU time used so far in ms, from /proc, summed over the process and its children. */

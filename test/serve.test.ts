@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { spawn } from 'node:child_process';
 import { duckdagBin, fixtureProject, repoRoot, waitForOutput, type FixtureProject } from './support/fixture-project.ts';
+import { childPids, loadsDuckdb } from './support/process-tree.ts';
 import { editAlertCode, scheduledProjectConfig, statesOf } from './support/scheduled-project.ts';
 import { tempDir } from './support/temp-dir.ts';
 
@@ -149,8 +150,8 @@ test('between distant ticks serve --no-ui keeps no worker and has not loaded Duc
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   await waitForOutput(child, 'waiting until');
   // The worker that ran the tick exits once it has said until when serve is idle.
-  while (readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim() !== '') await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.doesNotMatch(readFileSync(`/proc/${child.pid}/maps`, 'utf8'), /libduckdb/);
+  while (childPids(child.pid!).length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(loadsDuckdb(child.pid!), false);
   assert.deepEqual(fixture.sent().length, 1);
   child.kill('SIGTERM');
   const [code] = await once(child, 'close');

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { useChromium } from './support/chromium.ts';
 import { launchFromPage } from './support/launch-from-page.ts';
+import { childPids, loadsDuckdb } from './support/process-tree.ts';
 import { servePipeline, type ServedPipeline } from './support/web-ui-project.ts';
 
 const chromium = useChromium();
@@ -26,17 +27,13 @@ async function newPage(): Promise<Page> {
 
 /** The pids of the serve process's workers alive now. */
 function workersOf(served: ServedPipeline): number[] {
-  const children = readFileSync(`/proc/${served.pid}/task/${served.pid}/children`, 'utf8').trim();
-  return children === '' ? [] : children.split(/\s+/).map(Number);
+  return childPids(served.pid);
 }
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(50);
 }
 
-function loadsDuckdb(pid: number): boolean {
-  return /libduckdb/.test(readFileSync(`/proc/${pid}/maps`, 'utf8'));
-}
 
 /** Launches `select` for the partition from the launch page, and waits for its run to succeed. */
 async function launchAndWait(served: ServedPipeline, select: string): Promise<Page> {
